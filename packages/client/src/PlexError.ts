@@ -1,0 +1,369 @@
+/**
+ * Every way a Plex call can fail, as tagged values for the error channel.
+ *
+ * None of these errors holds a token, a password or a request: only the
+ * operation name, statuses, Plex's own error codes and short reasons. That is
+ * what keeps `String(e)`, `JSON.stringify(e)` and `util.inspect(e)` safe to log.
+ *
+ * @since 0.1.0
+ */
+import * as Duration from "effect/Duration"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
+
+const id = (name: string) => `@effect-plex/client/${name}`
+
+/**
+ * One entry of Plex's `errors[]` body: `{ code, message, status }`, each of
+ * which real servers sometimes leave out.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class PlexErrorDetail extends Schema.Class<PlexErrorDetail>(id("PlexErrorDetail"))({
+  code: Schema.OptionFromSelf(Schema.Number),
+  message: Schema.OptionFromSelf(Schema.String),
+  status: Schema.OptionFromSelf(Schema.Number)
+}) {}
+
+const common = {
+  /** The operation that failed, e.g. `getTokenDetails`. */
+  operation: Schema.String,
+  /** How many attempts were made, when a retry policy ran out. */
+  attempts: Schema.optional(Schema.Int)
+}
+
+const statusFields = {
+  ...common,
+  status: Schema.Int,
+  errors: Schema.Array(PlexErrorDetail)
+}
+
+const describeDetails = (errors: ReadonlyArray<PlexErrorDetail>): string => {
+  const parts = errors.map((e) =>
+    [Option.map(e.code, (c) => `Plex ${c}`), e.message].filter(Option.isSome).map((o) => o.value).join(": ")
+  ).filter((s) => s.length > 0)
+  return parts.length === 0 ? "" : ` (${parts.join("; ")})`
+}
+
+const attemptsSuffix = (attempts: number | undefined) => attempts === undefined ? "" : ` after ${attempts} attempts`
+
+/**
+ * HTTP 400: a parameter was missing or wrong, e.g. Plex code 1000 when
+ * `X-Plex-Client-Identifier` is missing.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class BadRequest extends Schema.TaggedError<BadRequest>(id("BadRequest"))("BadRequest", statusFields) {
+  override get message(): string {
+    return `${this.operation}: Plex rejected the request as malformed (400)${describeDetails(this.errors)}`
+  }
+}
+
+/**
+ * HTTP 401 (or 403 from a Plex Media Server): the token, or the sign-in
+ * credentials, were not accepted. Plex code 1001 means wrong credentials.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class Unauthorized extends Schema.TaggedError<Unauthorized>(id("Unauthorized"))("Unauthorized", statusFields) {
+  override get message(): string {
+    return `${this.operation}: Plex did not accept the credentials (${this.status})${describeDetails(this.errors)}`
+  }
+}
+
+/**
+ * Sign-in needs the account's two-factor code (401 with Plex code 1029): call
+ * again with `verificationCode`.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class VerificationCodeRequired
+  extends Schema.TaggedError<VerificationCodeRequired>(id("VerificationCodeRequired"))(
+    "VerificationCodeRequired",
+    statusFields
+  )
+{
+  override get message(): string {
+    return `${this.operation}: Plex wants a two-factor verification code; call again with verificationCode`
+  }
+}
+
+/**
+ * Plex has locked sign-in from this IP after repeated failures (Plex code
+ * 1031). Retrying only extends the lock-out: wait, or sign in with a PIN.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class SignInLockedOut extends Schema.TaggedError<SignInLockedOut>(id("SignInLockedOut"))(
+  "SignInLockedOut",
+  statusFields
+) {
+  override get message(): string {
+    return `${this.operation}: Plex has locked sign-in from this IP after repeated failures (1031); do not retry now`
+  }
+}
+
+/**
+ * HTTP 429. `retryAfter` is the server's `Retry-After`, whether it was sent as
+ * seconds or as an HTTP-date.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class RateLimited extends Schema.TaggedError<RateLimited>(id("RateLimited"))("RateLimited", {
+  ...statusFields,
+  retryAfter: Schema.OptionFromSelf(Schema.DurationFromSelf)
+}) {
+  override get message(): string {
+    const wait = Option.match(this.retryAfter, {
+      onNone: () => "",
+      onSome: (d) => `; retry after ${Duration.format(d)}`
+    })
+    return `${this.operation}: Plex is rate limiting this client (429)${wait}${attemptsSuffix(this.attempts)}`
+  }
+}
+
+/**
+ * Any other status: a 5xx, a redirect the transport did not follow, 404, …
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class UnexpectedStatus extends Schema.TaggedError<UnexpectedStatus>(id("UnexpectedStatus"))(
+  "UnexpectedStatus",
+  statusFields
+) {
+  override get message(): string {
+    return `${this.operation}: unexpected HTTP status ${this.status}${describeDetails(this.errors)}${
+      attemptsSuffix(this.attempts)
+    }`
+  }
+}
+
+/**
+ * The connection failed. `phase: "request"` means no response arrived (so the
+ * server may never have seen the request); `"response"` means the body broke
+ * off after the status line.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class TransportError extends Schema.TaggedError<TransportError>(id("TransportError"))("TransportError", {
+  ...common,
+  phase: Schema.Literal("request", "response"),
+  reason: Schema.String
+}) {
+  override get message(): string {
+    const where = this.phase === "request" ? "before any response" : "while reading the response"
+    return `${this.operation}: connection failed ${where}: ${this.reason}${attemptsSuffix(this.attempts)}`
+  }
+}
+
+/**
+ * One attempt took longer than its per-attempt timeout.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class Timeout extends Schema.TaggedError<Timeout>(id("Timeout"))("Timeout", {
+  ...common,
+  timeout: Schema.DurationFromSelf
+}) {
+  override get message(): string {
+    return `${this.operation}: no complete response within ${Duration.format(this.timeout)}${
+      attemptsSuffix(this.attempts)
+    }`
+  }
+}
+
+/**
+ * The overall deadline of a call, retries and waits included, passed.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class DeadlineExceeded extends Schema.TaggedError<DeadlineExceeded>(id("DeadlineExceeded"))(
+  "DeadlineExceeded",
+  { deadline: Schema.DurationFromSelf }
+) {
+  override get message(): string {
+    return `the call did not finish within its deadline of ${Duration.format(this.deadline)}`
+  }
+}
+
+/**
+ * A success status with an empty body.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class EmptyBody extends Schema.TaggedError<EmptyBody>(id("EmptyBody"))("EmptyBody", {
+  ...common,
+  status: Schema.Int
+}) {
+  override get message(): string {
+    return `${this.operation}: Plex answered ${this.status} with an empty body`
+  }
+}
+
+/**
+ * A success status whose body is not JSON at all (XML, HTML, text): usually a
+ * proxy, a captive portal, or a server that ignored `Accept: application/json`.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class NonJsonBody extends Schema.TaggedError<NonJsonBody>(id("NonJsonBody"))("NonJsonBody", {
+  ...common,
+  status: Schema.Int,
+  contentType: Schema.String
+}) {
+  override get message(): string {
+    return `${this.operation}: expected JSON but got ${this.contentType || "no content type"} (status ${this.status})`
+  }
+}
+
+/**
+ * A body that looks like JSON but does not parse (truncated, corrupted).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class MalformedJson extends Schema.TaggedError<MalformedJson>(id("MalformedJson"))("MalformedJson", {
+  ...common,
+  status: Schema.Int,
+  reason: Schema.String
+}) {
+  override get message(): string {
+    return `${this.operation}: the response body is not valid JSON: ${this.reason}`
+  }
+}
+
+/**
+ * One problem found while decoding a response: where (`path`) and what.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class SchemaIssue extends Schema.Class<SchemaIssue>(id("SchemaIssue"))({
+  path: Schema.String,
+  problem: Schema.String
+}) {}
+
+/**
+ * Valid JSON whose shape does not match what the operation needs, e.g. a
+ * missing `authToken` or `id`. The issues name each field's path; the values
+ * themselves are never copied, as they may be secrets.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class SchemaMismatch extends Schema.TaggedError<SchemaMismatch>(id("SchemaMismatch"))("SchemaMismatch", {
+  ...common,
+  issues: Schema.Array(SchemaIssue)
+}) {
+  override get message(): string {
+    return `${this.operation}: unexpected response shape: ${
+      this.issues.map((i) => `${i.path || "(root)"} ${i.problem}`).join("; ")
+    }`
+  }
+}
+
+/**
+ * The call needs a credential that `PlexCredentials` does not have: a token,
+ * or the Plex Media Server URL.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class MissingCredential extends Schema.TaggedError<MissingCredential>(id("MissingCredential"))(
+  "MissingCredential",
+  { ...common, missing: Schema.Literal("token", "serverUrl") }
+) {
+  override get message(): string {
+    return this.missing === "token"
+      ? `${this.operation}: needs a Plex token, and PlexCredentials has none (set PLEX_TOKEN or sign in)`
+      : `${this.operation}: needs the Plex Media Server URL, and PlexCredentials has none (set PLEX_SERVER_URL)`
+  }
+}
+
+/**
+ * An argument that cannot be sent as given. Nothing was sent.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class InvalidInput extends Schema.TaggedError<InvalidInput>(id("InvalidInput"))("InvalidInput", {
+  ...common,
+  field: Schema.String,
+  reason: Schema.String
+}) {
+  override get message(): string {
+    return `${this.operation}: invalid ${this.field}: ${this.reason}`
+  }
+}
+
+/**
+ * Errors decided by the response status.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type StatusError = BadRequest | Unauthorized | RateLimited | UnexpectedStatus
+
+/**
+ * Errors of a success status whose body cannot be used.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type BodyError = EmptyBody | NonJsonBody | MalformedJson | SchemaMismatch
+
+/**
+ * Errors every operation can fail with, whatever it sends.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type CommonError = StatusError | BodyError | TransportError | Timeout
+
+/**
+ * Any error an operation of this library can fail with.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type PlexError =
+  | CommonError
+  | VerificationCodeRequired
+  | SignInLockedOut
+  | MissingCredential
+  | InvalidInput
+
+const plexErrorClasses = [
+  BadRequest,
+  Unauthorized,
+  VerificationCodeRequired,
+  SignInLockedOut,
+  RateLimited,
+  UnexpectedStatus,
+  TransportError,
+  Timeout,
+  EmptyBody,
+  NonJsonBody,
+  MalformedJson,
+  SchemaMismatch,
+  MissingCredential,
+  InvalidInput
+] as const
+
+/**
+ * @since 0.1.0
+ * @category guards
+ */
+export const isPlexError = (u: unknown): u is PlexError => plexErrorClasses.some((c) => u instanceof c)

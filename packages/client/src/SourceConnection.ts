@@ -1,0 +1,90 @@
+/**
+ * `getSourceConnectionInformation`: how to reach a source a Plex Media Server
+ * knows (a shared server or a cloud provider), with a transient token for it.
+ *
+ * @since 0.1.0
+ */
+import type * as HttpClient from "@effect/platform/HttpClient"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
+import { execute } from "./internal/execute.js"
+import { authenticated, encodeParams } from "./internal/request.js"
+import { boolWithDefault, IntLike, oneOrMany, openStringEnum, optionalOption, Secret } from "./internal/schemas.js"
+import type { PlexCredentials } from "./PlexCredentials.js"
+import { type CommonError, InvalidInput, type MissingCredential } from "./PlexError.js"
+
+/**
+ * One way to reach the source. Connect with `uri`: recorded responses show
+ * `address` and `uri` can disagree.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export class SourceConnection extends Schema.Class<SourceConnection>("@effect-plex/client/SourceConnection")({
+  uri: Schema.String,
+  protocol: optionalOption(openStringEnum("http", "https")),
+  address: optionalOption(Schema.String),
+  port: optionalOption(IntLike),
+  local: boolWithDefault(false),
+  relay: boolWithDefault(false)
+}) {}
+
+/**
+ * The source's `Device`: its identity, a transient `accessToken` for it (as
+ * `Redacted`), and its connections.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export class SourceDevice extends Schema.Class<SourceDevice>("@effect-plex/client/SourceDevice")({
+  clientIdentifier: Schema.String,
+  accessToken: Secret,
+  name: optionalOption(Schema.String),
+  connections: Schema.optionalWith(oneOrMany(SourceConnection), { nullable: true, default: () => [] }).pipe(
+    Schema.fromKey("Connection")
+  )
+}) {}
+
+const decodeContainer = Schema.decodeUnknown(
+  Schema.Struct({ MediaContainer: Schema.Struct({ Device: oneOrMany(SourceDevice).pipe(Schema.minItems(1)) }) })
+)
+const decode = (input: unknown) => Effect.map(decodeContainer(input), (body) => body.MediaContainer.Device[0]!)
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface GetSourceConnectionInformationRequest {
+  /** The source with its prefix: `server://<machineIdentifier>` or `provider://<providerIdentifier>`. */
+  readonly source: string
+}
+
+/**
+ * @since 0.1.0
+ * @category errors
+ */
+export type GetSourceConnectionInformationError = CommonError | MissingCredential | InvalidInput
+
+const operation = "getSourceConnectionInformation"
+
+/**
+ * `GET {server}/security/resources?source=…`. Needs an admin token, or a
+ * transient token made from one, and PMS 1.15.4 or later.
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const getSourceConnectionInformation: (
+  request: GetSourceConnectionInformationRequest
+) => Effect.Effect<
+  SourceDevice,
+  GetSourceConnectionInformationError,
+  HttpClient.HttpClient | PlexCredentials
+> = Effect.fn("plex.getSourceConnectionInformation")(function*(request: GetSourceConnectionInformationRequest) {
+  if (request.source.length === 0) {
+    return yield* new InvalidInput({ operation, field: "source", reason: "is empty" })
+  }
+  const query = yield* encodeParams(operation, [["source", request.source]])
+  const httpRequest = yield* authenticated(operation, "server", "GET", "/security/resources", query)
+  return yield* execute(operation, httpRequest, decode)
+})

@@ -1,0 +1,32 @@
+/**
+ * effect-plex: Plex authentication as composable Effects.
+ *
+ * Each module can also be imported on its own, e.g.
+ * `@effect-plex/client/TokenDetails`, so a bundler keeps only what is used.
+ *
+ * @since 0.1.0
+ */
+
+/** @since 0.1.0 */
+export * as PlexCredentials from "./PlexCredentials.js"
+
+/** @since 0.1.0 */
+export * as PlexError from "./PlexError.js"
+
+/** @since 0.1.0 */
+export * as Retry from "./Retry.js"
+
+/** @since 0.1.0 */
+export * as SignIn from "./SignIn.js"
+
+/** @since 0.1.0 */
+export * as SourceConnection from "./SourceConnection.js"
+
+/** @since 0.1.0 */
+export * as TokenDetails from "./TokenDetails.js"
+
+/** @since 0.1.0 */
+export * as TransientToken from "./TransientToken.js"
+
+/** @since 0.1.0 */
+export * as UserPlexAccount from "./UserPlexAccount.js"

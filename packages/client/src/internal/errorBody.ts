@@ -1,0 +1,62 @@
+/**
+ * Plex's `errors[]`, read from whatever an error response carries: the JSON
+ * form, the XML form (attributes, or the older `<error>text</error>`), or
+ * nothing usable (HTML, empty), which yields no details rather than failing.
+ *
+ * @internal
+ */
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
+import { PlexErrorDetail } from "../PlexError.js"
+import { IntLike } from "./schemas.js"
+
+const WireDetail = Schema.Struct({
+  code: Schema.optionalWith(IntLike, { as: "Option", nullable: true }),
+  message: Schema.optionalWith(Schema.String, { as: "Option", nullable: true }),
+  status: Schema.optionalWith(IntLike, { as: "Option", nullable: true })
+})
+
+const decodeDetail = Schema.decodeUnknownOption(WireDetail)
+
+const fromJson = (json: unknown): Array<PlexErrorDetail> => {
+  const errors = typeof json === "object" && json !== null && "errors" in json ? json.errors : undefined
+  if (!Array.isArray(errors)) return []
+  return errors.flatMap((e) => Option.match(decodeDetail(e), { onNone: () => [], onSome: (d) => [new PlexErrorDetail(d)] }))
+}
+
+const unescapeXml = (s: string) =>
+  s.replace(/&quot;/g, "\"").replace(/&apos;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(
+    /&amp;/g,
+    "&"
+  )
+
+const attribute = (attributes: string, name: string): Option.Option<string> => {
+  const match = new RegExp(`\\b${name}="([^"]*)"`).exec(attributes)
+  return match === null ? Option.none() : Option.some(unescapeXml(match[1]!))
+}
+
+const toInt = (s: Option.Option<string>) => Option.filter(Option.map(s, Number), Number.isInteger)
+
+const fromXml = (text: string): Array<PlexErrorDetail> =>
+  Array.from(text.matchAll(/<error\b([^>]*?)(?:\/>|>([^<]*)<\/error>)/g), ([, attributes = "", content]) =>
+    new PlexErrorDetail({
+      code: toInt(attribute(attributes, "code")),
+      message: Option.orElse(
+        attribute(attributes, "message"),
+        () => Option.filter(Option.fromNullable(content?.trim()), (s) => s.length > 0)
+      ),
+      status: toInt(attribute(attributes, "status"))
+    }))
+
+/** @internal */
+export const parseErrorDetails = (text: string): Array<PlexErrorDetail> => {
+  const trimmed = text.trimStart()
+  if (trimmed.startsWith("{")) {
+    try {
+      return fromJson(JSON.parse(trimmed))
+    } catch {
+      return []
+    }
+  }
+  return trimmed.startsWith("<") ? fromXml(trimmed) : []
+}

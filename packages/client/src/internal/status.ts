@@ -1,0 +1,58 @@
+/**
+ * Stage 3: decide by status. A 2xx passes through (plex.tv answers sign-in
+ * with 201, and mocks of it with 200); everything else becomes a typed error
+ * carrying Plex's `errors[]` when the body has them.
+ *
+ * @internal
+ */
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import {
+  BadRequest,
+  type PlexErrorDetail,
+  RateLimited,
+  type StatusError,
+  Unauthorized,
+  UnexpectedStatus
+} from "../PlexError.js"
+import { parseErrorDetails } from "./errorBody.js"
+import { parseRetryAfter } from "./retryAfter.js"
+
+const readDetails = (response: HttpClientResponse.HttpClientResponse): Effect.Effect<Array<PlexErrorDetail>> =>
+  response.text.pipe(
+    Effect.map(parseErrorDetails),
+    Effect.orElseSucceed(() => [])
+  )
+
+const toError = (
+  operation: string,
+  response: HttpClientResponse.HttpClientResponse,
+  errors: Array<PlexErrorDetail>
+): Effect.Effect<never, StatusError> => {
+  const status = response.status
+  const fields = { operation, status, errors }
+  switch (status) {
+    case 400:
+      return Effect.fail(new BadRequest(fields))
+    case 401:
+    case 403:
+      return Effect.fail(new Unauthorized(fields))
+    case 429:
+      return Effect.flatMap(Clock.currentTimeMillis, (now) =>
+        Effect.fail(
+          new RateLimited({ ...fields, retryAfter: parseRetryAfter(response.headers["retry-after"], now) })
+        ))
+    default:
+      return Effect.fail(new UnexpectedStatus(fields))
+  }
+}
+
+/** @internal */
+export const checkStatus = (
+  operation: string,
+  response: HttpClientResponse.HttpClientResponse
+): Effect.Effect<HttpClientResponse.HttpClientResponse, StatusError> =>
+  response.status >= 200 && response.status < 300
+    ? Effect.succeed(response)
+    : Effect.flatMap(readDetails(response), (errors) => toError(operation, response, errors))
