@@ -30,3 +30,9 @@ export * as TransientToken from "./TransientToken.js"
 
 /** @since 0.1.0 */
 export * as UserPlexAccount from "./UserPlexAccount.js"
+
+/** @since 0.1.0 */
+export * as Pin from "./Pin.js"
+
+/** @since 0.1.0 */
+export * as Resource from "./Resource.js"

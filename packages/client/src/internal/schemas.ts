@@ -81,3 +81,12 @@ export const oneOrMany = <A, I, R>(schema: Schema.Schema<A, I, R>) =>
     Schema.Array(Schema.typeSchema(schema)),
     { strict: true, decode: (value) => Array.isArray(value) ? value : [value as A], encode: (value) => value }
   )
+
+/** An ISO-8601 string (with or without milliseconds) or epoch seconds, as UTC. @internal */
+export const Timestamp = Schema.Union(Schema.DateTimeUtc, UnixSeconds).annotations({ identifier: "Timestamp" })
+
+/** Text that may arrive as a number (postal codes, ids), as a string. @internal */
+export const StringLike = Schema.Union(
+  Schema.String,
+  Schema.transform(Schema.Number, Schema.String, { strict: true, decode: String, encode: Number })
+).annotations({ identifier: "StringLike" })

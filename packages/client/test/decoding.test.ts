@@ -1,0 +1,157 @@
+import { assert, describe, it } from "@effect/vitest"
+import { DateTime, Effect, Either, Option, Redacted, Schema } from "effect"
+import { Pin } from "../src/Pin.js"
+import { Resource } from "../src/Resource.js"
+import { SourceDevice } from "../src/SourceConnection.js"
+import { getTokenDetails } from "../src/TokenDetails.js"
+import { TransientToken } from "../src/TransientToken.js"
+import { UserPlexAccount } from "../src/UserPlexAccount.js"
+import { readRealWorld, realWorldFiles } from "./support/fixtures.js"
+import { exampleOf, loadSpec, responseSchema } from "./support/openapi.js"
+import { provide } from "./support/plex.js"
+import { scripted } from "./support/scriptedHttp.js"
+
+const decodeOk = <A, I>(schema: Schema.Schema<A, I>, input: unknown, label: string): A => {
+  const result = Schema.decodeUnknownEither(schema)(input, { errors: "all" })
+  if (Either.isLeft(result)) assert.fail(`${label}: ${result.left.message}`)
+  return result.right
+}
+
+const decoders: ReadonlyArray<[prefix: string, check: (json: unknown, file: string) => void]> = [
+  ["plextv-user.", (json, file) => {
+    const account = decodeOk(UserPlexAccount, json, file)
+    assert.isTrue(account.id > 0)
+    assert.match(account.uuid, /^[0-9a-f]{16}$/)
+    assert.strictEqual(Redacted.value(account.authToken), "auth_token")
+  }],
+  ["plextv-pins.", (json, file) => {
+    const pin = decodeOk(Pin, json, file)
+    assert.strictEqual(pin.code, "CODE")
+    assert.isTrue(Option.isSome(pin.expiresAt))
+  }],
+  ["plextv-resources.", (json, file) => {
+    const [server] = decodeOk(Schema.Array(Resource), json, file)
+    assert.strictEqual(server!.connections.filter((c) => c.relay).length, 1)
+    assert.isTrue(Option.isNone(server!.ownerId))
+  }]
+]
+
+describe("recorded real-world bodies", () => {
+  it("every JSON file has a decoder", () => {
+    for (const file of realWorldFiles(".json")) {
+      assert.isTrue(
+        file.startsWith("plextv-error.") || decoders.some(([prefix]) => file.startsWith(prefix)),
+        `no decoder for ${file}`
+      )
+    }
+  })
+
+  for (const file of realWorldFiles(".json").filter((f) => !f.startsWith("plextv-error."))) {
+    it(`decodes ${file}`, () => {
+      const [, check] = decoders.find(([prefix]) => file.startsWith(prefix))!
+      check(JSON.parse(readRealWorld(file)), file)
+    })
+  }
+
+  for (const file of realWorldFiles(".json").filter((f) => f.startsWith("plextv-error."))) {
+    it.effect(`reads Plex's error code from ${file}`, () =>
+      Effect.gen(function*() {
+        const [, code] = /plextv-error\.(\d+)-.*/.exec(file)!
+        const httpStatus = code === "1000" ? 400 : 401
+        const error = yield* getTokenDetails().pipe(
+          provide(scripted({ status: httpStatus, body: readRealWorld(file) }).layer),
+          Effect.flip
+        )
+        assert.isTrue(error._tag === "BadRequest" || error._tag === "Unauthorized")
+        if (error._tag !== "BadRequest" && error._tag !== "Unauthorized") return
+        assert.deepStrictEqual(error.errors.map((e) => Option.getOrNull(e.code)), [Number(code)])
+      }))
+  }
+
+  for (const file of realWorldFiles(".xml")) {
+    it.effect(`answers ${file}, served as 200, with the typed non-JSON error`, () =>
+      Effect.gen(function*() {
+        const error = yield* getTokenDetails().pipe(
+          provide(scripted({ status: 200, body: readRealWorld(file), headers: { "content-type": "application/xml" } }).layer),
+          Effect.flip
+        )
+        assert.strictEqual(error._tag, "NonJsonBody")
+        if (error._tag === "NonJsonBody") assert.strictEqual(error.contentType, "application/xml")
+      }))
+  }
+
+  it("tolerates the quirks the fixtures README lists", () => {
+    const guest = decodeOk(UserPlexAccount, JSON.parse(readRealWorld("plextv-user.free-guest.plex-api-rs.json")), "guest")
+    assert.isTrue(Option.isNone(guest.mailingListStatus))
+    assert.isTrue(Option.isNone(guest.rememberExpiresAt))
+    assert.deepStrictEqual(guest.username, Option.some(""))
+    const plexpass = decodeOk(UserPlexAccount, JSON.parse(readRealWorld("plextv-user.plexpass.plex-api-rs.json")), "plexpass")
+    assert.deepStrictEqual(plexpass.scrobbleTypes, Option.some("10"))
+    assert.deepStrictEqual(Option.map(plexpass.joinedAt, DateTime.toEpochMillis), Option.some(1339124759000))
+    assert.isTrue(plexpass.subscriptions.length > 0)
+    assert.deepStrictEqual(plexpass.subscriptions[0]!.mode, Option.some("lifetime"))
+    assert.isTrue(plexpass.services.some((s) => Option.isNone(s.token)))
+  })
+})
+
+describe("shapes newer than the June 2025 spec (plex-wire.md §7)", () => {
+  const base = JSON.parse(readRealWorld("plextv-user.plexpass.plex-api-rs.json"))
+
+  it("keeps profile values 2 and 3 and unknown enum strings instead of rejecting them", () => {
+    const account = decodeOk(UserPlexAccount, {
+      ...base,
+      mailingListStatus: "removed",
+      profile: { ...base.profile, autoSelectSubtitle: 2, defaultSubtitleForced: 3, watchedIndicator: 3, mediaReviewsVisibility: 7, defaultAudioAccessibility: 1 },
+      services: [{ identifier: "x", endpoint: "https://x", status: "degraded" }]
+    }, "newer")
+    const profile = Option.getOrThrow(account.profile)
+    assert.deepStrictEqual([profile.autoSelectSubtitle, profile.defaultSubtitleForced, profile.mediaReviewsVisibility], [Option.some(2), Option.some(3), Option.some(7)])
+    assert.deepStrictEqual(account.mailingListStatus, Option.some("removed"))
+    assert.deepStrictEqual(account.services[0]!.status, Option.some("degraded"))
+  })
+
+  it("decodes booleans from 0/1 and true/false, and numbers from numeric strings", () => {
+    const account = decodeOk(UserPlexAccount, { ...base, id: "12345", home: 1, guest: "0", twoFactorEnabled: "true", joinedAt: "1339124759" }, "lenient")
+    assert.deepStrictEqual([account.id, account.home, account.guest, account.twoFactorEnabled], [12345, true, false, true])
+  })
+
+  it("names the path of a missing identity field", () => {
+    for (const field of ["id", "uuid", "authToken"]) {
+      const { [field]: _, ...rest } = base
+      const result = Schema.decodeUnknownEither(UserPlexAccount)(rest)
+      assert.isTrue(Either.isLeft(result))
+      if (Either.isLeft(result)) assert.include(result.left.message, `["${field}"]`)
+    }
+  })
+
+  it("decodes the JSON transient token and source Device, with a lone Connection or a list", () => {
+    const token = decodeOk(TransientToken, { size: 0, token: "transient-1" }, "token")
+    assert.strictEqual(Redacted.value(token.token), "transient-1")
+    const device = decodeOk(SourceDevice, { clientIdentifier: "c", accessToken: "t", Connection: { uri: "http://a:1", local: 1 } }, "device")
+    assert.deepStrictEqual(device.connections.map((c) => [c.uri, c.local]), [["http://a:1", true]])
+  })
+})
+
+describe("every example response of both OpenAPI specs", () => {
+  const cases = [
+    ["plex-api-spec.yaml", "/user", "get", "200", UserPlexAccount],
+    ["plex-api-spec.yaml", "/users/signin", "post", "201", UserPlexAccount],
+    ["plex-api-spec.yaml", "/pins", "post", "201", Pin],
+    ["plex-api-spec.yaml", "/pins/{pinID}", "get", "200", Pin],
+    ["plex-api-spec.yaml", "/resources", "get", "200", Schema.Array(Resource)],
+    ["plex-api-spec-2026-01.yaml", "/user", "get", "200", UserPlexAccount],
+    ["plex-api-spec-2026-01.yaml", "/users/signin", "post", "201", UserPlexAccount],
+    ["plex-api-spec-2026-01.yaml", "/resources", "get", "200", Schema.Array(Resource)],
+    ["plex-api-spec-2026-01.yaml", "/security/token", "post", "200", Schema.Struct({ MediaContainer: TransientToken })],
+    ["plex-api-spec-2026-01.yaml", "/security/resources", "get", "200", Schema.Struct({ MediaContainer: Schema.Struct({ Device: SourceDevice }) })]
+  ] as const
+
+  for (const [file, route, method, status, schema] of cases) {
+    it(`${file} ${method.toUpperCase()} ${route} ${status}`, () => {
+      const spec = loadSpec(file)
+      const response = responseSchema(spec, route, method, status)
+      assert.isDefined(response, "the spec documents this response")
+      decodeOk(schema as Schema.Schema<unknown, any>, exampleOf(spec, response), `${file} ${route}`)
+    })
+  }
+})

@@ -1,0 +1,88 @@
+/**
+ * The community OpenAPI specs in ../shared/plex-openapi, parsed once, plus
+ * what the conformance tests need: `$ref` resolution and example synthesis.
+ */
+import * as fs from "node:fs"
+import * as path from "node:path"
+import { parse } from "yaml"
+import { sharedDir } from "./fixtures.js"
+
+export type Json = any
+
+const cache = new Map<string, Json>()
+
+export const loadSpec = (file: "plex-api-spec.yaml" | "plex-api-spec-2026-01.yaml"): Json => {
+  let spec = cache.get(file)
+  if (spec === undefined) {
+    spec = parse(fs.readFileSync(path.join(sharedDir, "plex-openapi", file), "utf8"), { maxAliasCount: -1 })
+    cache.set(file, spec)
+  }
+  return spec
+}
+
+export const resolve = (spec: Json, node: Json): Json => {
+  let current = node
+  while (current && typeof current.$ref === "string") {
+    current = current.$ref.slice(2).split("/").reduce((acc: Json, key: string) => acc[key.replace(/~1/g, "/")], spec)
+  }
+  return current
+}
+
+const merged = (spec: Json, schema: Json): Json => {
+  const s = resolve(spec, schema)
+  if (!s?.allOf) return s
+  const parts = s.allOf.map((part: Json) => merged(spec, part))
+  return {
+    ...Object.assign({}, ...parts),
+    ...s,
+    allOf: undefined,
+    properties: Object.assign({}, ...parts.map((p: Json) => p.properties ?? {}), s.properties ?? {}),
+    required: parts.flatMap((p: Json) => p.required ?? []).concat(s.required ?? [])
+  }
+}
+
+const typeOf = (s: Json): string | undefined => {
+  const t = Array.isArray(s.type) ? s.type.find((x: string) => x !== "null") : s.type
+  return t ?? (s.properties ? "object" : s.items ? "array" : undefined)
+}
+
+/**
+ * The example a schema documents: each property's `example` (or first of
+ * `examples`, or `default`, or first `enum` value), filled in recursively, and
+ * a plausible value where the spec gives none.
+ */
+export const exampleOf = (spec: Json, schema: Json): Json => {
+  const s = merged(spec, schema)
+  if (s === undefined) return null
+  // The 2026 spec writes an empty list's example as the string "[]".
+  if (typeOf(s) === "array" && typeof s.example === "string") return JSON.parse(s.example)
+  if (s.example !== undefined) return s.example
+  if (Array.isArray(s.examples) && s.examples.length > 0) return s.examples[0]
+  if (s.default !== undefined) return s.default
+  if (Array.isArray(s.enum)) return s.enum[0]
+  const variant = s.oneOf ?? s.anyOf
+  if (Array.isArray(variant)) {
+    const nonNull = variant.find((v: Json) => resolve(spec, v).type !== "null")
+    return exampleOf(spec, nonNull ?? variant[0])
+  }
+  switch (typeOf(s)) {
+    case "object":
+      return Object.fromEntries(Object.entries(s.properties ?? {}).map(([k, v]) => [k, exampleOf(spec, v)]))
+    case "array":
+      return [exampleOf(spec, s.items ?? {})]
+    case "integer":
+    case "number":
+      return 1
+    case "boolean":
+      return false
+    case "string":
+      return s.format === "date-time" ? "2025-01-01T00:00:00Z" : "text"
+    case "null":
+      return null
+    default:
+      return null
+  }
+}
+
+export const responseSchema = (spec: Json, route: string, method: string, status: string): Json =>
+  spec.paths?.[route]?.[method]?.responses?.[status]?.content?.["application/json"]?.schema
