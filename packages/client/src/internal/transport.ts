@@ -1,6 +1,11 @@
 /**
- * Stage 2: send the request. Transport failures become `TransportError`; the
- * token header is redacted from spans, and no trace headers go to Plex.
+ * Stage 2: send the request. Transport failures become `TransportError`, no
+ * trace headers go to Plex, and the token header is registered as redacted
+ * for any middleware of the caller's HttpClient that logs requests.
+ *
+ * The platform's own `http.client` span is replaced by one opened here: the
+ * platform records the raw transport error, whose cause may quote what was
+ * sent, while this span only ever fails with the scrubbed `TransportError`.
  *
  * @internal
  */
@@ -16,6 +21,18 @@ import { transportError } from "./transportFailure.js"
 const addTokenHeaderName = (names: ReadonlyArray<string | RegExp>) =>
   names.includes(tokenHeaderName) ? names : [...names, tokenHeaderName]
 
+const always = () => true
+
+const spanAttributes = (request: HttpClientRequest.HttpClientRequest) => {
+  const url = new URL(request.url)
+  return {
+    "http.request.method": request.method,
+    "server.address": url.origin,
+    "url.full": url.href,
+    "url.path": url.pathname
+  }
+}
+
 /** @internal */
 export const send = (
   operation: string,
@@ -24,6 +41,13 @@ export const send = (
 ): Effect.Effect<HttpClientResponse.HttpClientResponse, TransportError, HttpClient.HttpClient> =>
   Effect.flatMap(HttpClient.HttpClient, (client) => client.execute(request)).pipe(
     Effect.mapError((error) => transportError(operation, "request", error, secrets)),
+    Effect.tap((response) => Effect.annotateCurrentSpan("http.response.status_code", response.status)),
+    Effect.locally(HttpClient.currentTracerDisabledWhen, always),
     Effect.locally(HttpClient.currentTracerPropagation, false),
-    Effect.locallyWith(Headers.currentRedactedNames, addTokenHeaderName)
+    Effect.locallyWith(Headers.currentRedactedNames, addTokenHeaderName),
+    Effect.withSpan(`http.client ${request.method}`, {
+      kind: "client",
+      captureStackTrace: false,
+      attributes: spanAttributes(request)
+    })
   )
