@@ -2,6 +2,8 @@ import { assert, describe, it } from "@effect/vitest"
 import * as HttpClient from "@effect/platform/HttpClient"
 import { Cause, Effect, Exit, Fiber, Layer, Logger, LogLevel, Redacted, TestClock } from "effect"
 import * as util from "node:util"
+import type { PlexCredentials } from "../src/PlexCredentials.js"
+import type { PlexError } from "../src/PlexError.js"
 import * as Retry from "../src/Retry.js"
 import { postUsersSignInData } from "../src/SignIn.js"
 import { getSourceConnectionInformation } from "../src/SourceConnection.js"
@@ -19,7 +21,9 @@ const secrets = [configuredToken, signInPassword, accountToken, transientToken]
 
 const account = userBody.replace("\"auth_token\"", JSON.stringify(accountToken))
 
-const operations = [
+const operations: ReadonlyArray<
+  readonly [string, () => Effect.Effect<unknown, PlexError, HttpClient.HttpClient | PlexCredentials>, Reply]
+> = [
   ["getTransientToken", () => getTransientToken(), json(200, { MediaContainer: { size: 0, token: transientToken } })],
   [
     "getSourceConnectionInformation",
@@ -32,7 +36,7 @@ const operations = [
     () => postUsersSignInData({ login: "me@example.com", password: Redacted.make(signInPassword) }),
     { status: 201, body: account }
   ]
-] as const
+]
 
 const faults: ReadonlyArray<[string, Reply]> = [
   ["400", json(400, { errors: [{ code: 1000, message: "X-Plex-Client-Identifier is missing", status: 400 }] })],

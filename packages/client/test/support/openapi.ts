@@ -86,3 +86,50 @@ export const exampleOf = (spec: Json, schema: Json): Json => {
 
 export const responseSchema = (spec: Json, route: string, method: string, status: string): Json =>
   spec.paths?.[route]?.[method]?.responses?.[status]?.content?.["application/json"]?.schema
+
+const matchesType = (type: string, value: Json) => {
+  switch (type) {
+    case "null":
+      return value === null
+    case "integer":
+      return Number.isInteger(value)
+    case "number":
+      return typeof value === "number"
+    case "array":
+      return Array.isArray(value)
+    case "object":
+      return typeof value === "object" && value !== null && !Array.isArray(value)
+    default:
+      return typeof value === type
+  }
+}
+
+/**
+ * Checks a value against a spec schema: types (with `null` unions), `required`,
+ * `properties`, `items`, `enum`, `allOf`, `oneOf`/`anyOf`. Returns the
+ * problems found, each with its path; empty means valid.
+ */
+export const validate = (spec: Json, schema: Json, value: Json, at = "$"): Array<string> => {
+  const s = merged(spec, schema)
+  if (s === undefined) return []
+  const variants = s.oneOf ?? s.anyOf
+  if (Array.isArray(variants)) {
+    return variants.some((v: Json) => validate(spec, v, value, at).length === 0) ? [] : [`${at}: matches no variant`]
+  }
+  const types: Array<string> = s.type === undefined ? [] : Array.isArray(s.type) ? s.type : [s.type]
+  if (s.nullable === true) types.push("null")
+  if (types.length > 0 && !types.some((t) => matchesType(t, value))) {
+    return [`${at}: expected ${types.join(" | ")}, got ${value === null ? "null" : typeof value}`]
+  }
+  if (value === null) return []
+  const problems: Array<string> = []
+  if (Array.isArray(s.enum) && !s.enum.includes(value)) problems.push(`${at}: ${JSON.stringify(value)} is not in the enum`)
+  if (Array.isArray(value) && s.items) value.forEach((item, i) => problems.push(...validate(spec, s.items, item, `${at}[${i}]`)))
+  if (typeof value === "object" && !Array.isArray(value)) {
+    for (const name of s.required ?? []) if (!(name in value)) problems.push(`${at}.${name}: required`)
+    for (const [name, property] of Object.entries(s.properties ?? {})) {
+      if (name in value) problems.push(...validate(spec, property, value[name], `${at}.${name}`))
+    }
+  }
+  return problems
+}

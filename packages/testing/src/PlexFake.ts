@@ -1,0 +1,332 @@
+/**
+ * A stateful fake of plex.tv and the Plex Media Server that answers like the
+ * real services: sign-in with 2FA and lock-out, token details, transient
+ * tokens that expire on the Effect `Clock`, source connection information,
+ * injectable faults, and a journal of requests with secrets masked.
+ *
+ * It has two faces: `layer` is an in-memory `HttpClient` (no sockets), and
+ * `serve` is a real HTTP server on 127.0.0.1 that any client can call.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Layer } from "effect"
+ * import { PlexCredentials } from "@effect-plex/client/PlexCredentials"
+ * import { getTokenDetails } from "@effect-plex/client/TokenDetails"
+ * import * as PlexFake from "@effect-plex/testing/PlexFake"
+ *
+ * const test = Effect.gen(function*() {
+ *   const fake = yield* PlexFake.PlexFake
+ *   const token = yield* fake.issueToken("demo")
+ *   return yield* getTokenDetails().pipe(
+ *     Effect.provide(PlexCredentials.layer({ clientIdentifier: "test", token }))
+ *   )
+ * }).pipe(Effect.provide(PlexFake.layer()))
+ * ```
+ *
+ * @since 0.1.0
+ */
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientError from "@effect/platform/HttpClientError"
+import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
+import type * as Scope from "effect/Scope"
+import type { AccountSpec } from "./internal/account.js"
+import { type Bases, handle } from "./internal/handler.js"
+import { serveOnLoopback } from "./internal/server.js"
+import { type Fault, FakeState, type JournalEntry, type Route, type SourceSpec } from "./internal/state.js"
+import type { FakeRequest, FakeResponse } from "./internal/wire.js"
+
+export type {
+  /**
+   * A route of the fake: `signin`, `user`, `transientToken` or `sourceResources`.
+   *
+   * @since 0.1.0
+   */
+  Route,
+  /**
+   * A fault to inject into a route.
+   *
+   * @since 0.1.0
+   */
+  Fault,
+  /**
+   * One request the fake received, with the token, password and code masked.
+   *
+   * @since 0.1.0
+   */
+  JournalEntry,
+  /**
+   * A source the fake PMS knows, for getSourceConnectionInformation.
+   *
+   * @since 0.1.0
+   */
+  SourceSpec
+}
+
+/**
+ * An account of the fake plex.tv.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface FakeAccount {
+  readonly username: string
+  readonly email?: string | undefined
+  readonly password: string
+  /** When set, the account has two-factor auth and sign-in needs this code. */
+  readonly verificationCode?: string | undefined
+  readonly id?: number | undefined
+  readonly uuid?: string | undefined
+  readonly title?: string | undefined
+  /** Owns the fake PMS, so its tokens may read source connection information. Default true. */
+  readonly serverAdmin?: boolean | undefined
+  readonly plexPass?: boolean | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface PlexFakeOptions {
+  /** Default: one account, `demo` / `demo@example.com`, password `plex-demo-password`, no 2FA. */
+  readonly accounts?: ReadonlyArray<FakeAccount> | undefined
+  /** Failed sign-ins from one client identifier before Plex answers 1031. Default 5. */
+  readonly lockoutAfter?: number | undefined
+  /** How long a lock-out lasts after the last failure. Default 15 minutes. */
+  readonly lockoutDuration?: Duration.DurationInput | undefined
+  /** Sources for getSourceConnectionInformation. Default: one shared server. */
+  readonly sources?: ReadonlyArray<SourceSpec> | undefined
+}
+
+/**
+ * The account the fake has when none is given.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const demoAccount = {
+  username: "demo",
+  email: "demo@example.com",
+  password: "plex-demo-password"
+} as const satisfies FakeAccount
+
+/**
+ * The source the fake PMS knows when none is given.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const demoSource: SourceSpec = {
+  source: "server://5c1f0e8d2b7a4c3e9f60a1b2c3d4e5f6",
+  name: "Living Room Server",
+  clientIdentifier: "5c1f0e8d2b7a4c3e9f60a1b2c3d4e5f6",
+  connections: [
+    { protocol: "https", address: "192.168.1.20", port: 32400, uri: "https://192-168-1-20.5c1f0e8d2b7a4c3e9f60a1b2c3d4e5f6.plex.direct:32400", local: true, relay: false },
+    { protocol: "https", address: "203.0.113.7", port: 32400, uri: "https://203-0-113-7.5c1f0e8d2b7a4c3e9f60a1b2c3d4e5f6.plex.direct:32400", local: false, relay: false },
+    { protocol: "https", address: "198.51.100.9", port: 8443, uri: "https://198-51-100-9.5c1f0e8d2b7a4c3e9f60a1b2c3d4e5f6.plex.direct:8443", local: false, relay: true }
+  ]
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface PlexFakeService {
+  /** Where the fake plex.tv answers: point `PlexCredentials.plexTvUrl` here. */
+  readonly plexTvUrl: string
+  /** Where the fake PMS answers: point `PlexCredentials.serverUrl` here. */
+  readonly serverUrl: string
+  /** Answers one request. Both faces call this. */
+  readonly handle: (request: FakeRequest) => Effect.Effect<FakeResponse>
+  /** Signs an account in without a password, as test set-up. */
+  readonly issueToken: (login: string) => Effect.Effect<Redacted.Redacted<string>>
+  /** Turns two-factor auth on (with this code) or off (`undefined`). */
+  readonly setVerificationCode: (login: string, code: string | undefined) => Effect.Effect<void>
+  /** Makes a token unknown from now on, as when a user removes the device. */
+  readonly revokeToken: (token: Redacted.Redacted<string> | string) => Effect.Effect<void>
+  /** Restarts the fake PMS: every transient token is gone. */
+  readonly restartServer: Effect.Effect<void>
+  /** Queues a fault on a route for the next `times` requests (default: until `clearFaults`). */
+  readonly inject: (route: Route, fault: Fault, options?: { readonly times?: number | undefined }) => Effect.Effect<void>
+  readonly clearFaults: Effect.Effect<void>
+  /** Every request so far, oldest first. */
+  readonly journal: Effect.Effect<ReadonlyArray<JournalEntry>>
+}
+
+/**
+ * @since 0.1.0
+ * @category context
+ */
+export class PlexFake extends Context.Tag("@effect-plex/testing/PlexFake")<PlexFake, PlexFakeService>() {}
+
+/**
+ * Constructors for `Fault`s.
+ *
+ * @since 0.1.0
+ * @category faults
+ */
+export const Faults = {
+  /** Answer with this status (and `Retry-After`, e.g. `"7"` or an HTTP-date). */
+  status: (status: number, options?: { readonly retryAfter?: string | undefined; readonly body?: string | undefined }): Fault => ({
+    _tag: "Status",
+    status,
+    retryAfter: options?.retryAfter,
+    body: options?.body
+  }),
+  /** Wait on the Effect `Clock` before answering normally. */
+  delay: (duration: Duration.DurationInput): Fault => ({ _tag: "Delay", millis: Duration.toMillis(duration) }),
+  malformedBody: { _tag: "Body", kind: "malformed" } as Fault,
+  emptyBody: { _tag: "Body", kind: "empty" } as Fault,
+  htmlBody: { _tag: "Body", kind: "html" } as Fault,
+  /** Close the connection without an answer. */
+  drop: { _tag: "Drop" } as Fault
+}
+
+const accountSpec = (account: FakeAccount, index: number): AccountSpec => ({
+  username: account.username,
+  email: account.email ?? `${account.username}@example.com`,
+  password: account.password,
+  verificationCode: account.verificationCode,
+  id: account.id ?? 10_000_000 + index,
+  uuid: account.uuid ?? (0x5eed0000 + index).toString(16).padStart(16, "0"),
+  title: account.title ?? account.username,
+  serverAdmin: account.serverAdmin ?? true,
+  plexPass: account.plexPass ?? index === 0
+})
+
+/**
+ * The in-memory addresses of the fake: plex.tv's real base (so the client's
+ * default works) and a PMS name that never resolves.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const inMemoryBases: Bases = { plexTvUrl: "https://plex.tv/api/v2", serverUrl: "http://plex-fake.invalid:32400" }
+
+/**
+ * Builds a fake answering at the given addresses.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (options: PlexFakeOptions = {}, bases: Bases = inMemoryBases): Effect.Effect<PlexFakeService> =>
+  Effect.sync(() => {
+    const state = new FakeState(
+      (options.accounts ?? [demoAccount]).map(accountSpec),
+      options.sources ?? [demoSource]
+    )
+    const config = {
+      lockoutAfter: options.lockoutAfter ?? 5,
+      lockoutMillis: Duration.toMillis(options.lockoutDuration ?? "15 minutes")
+    }
+    const account = (login: string) => {
+      const found = state.findAccount(login)
+      if (found === undefined) throw new Error(`PlexFake has no account "${login}"`)
+      return found
+    }
+    return {
+      ...bases,
+      handle: handle(state, config, bases),
+      issueToken: (login) => Effect.sync(() => Redacted.make(state.issueToken(account(login)))),
+      setVerificationCode: (login, code) =>
+        Effect.sync(() => {
+          const index = state.accounts.indexOf(account(login))
+          state.accounts[index] = { ...state.accounts[index]!, verificationCode: code }
+          for (const [token, owner] of state.tokens) {
+            if (owner.username === login) state.tokens.set(token, state.accounts[index]!)
+          }
+        }),
+      revokeToken: (token) =>
+        Effect.sync(() => {
+          const value = Redacted.isRedacted(token) ? Redacted.value(token) : token
+          state.tokens.delete(value)
+          state.transient.delete(value)
+        }),
+      restartServer: Effect.sync(() => {
+        state.epoch++
+        state.transient.clear()
+      }),
+      inject: (route, fault, injectOptions) =>
+        Effect.sync(() => {
+          const queue = state.faults.get(route) ?? []
+          queue.push({ fault, remaining: injectOptions?.times ?? Number.POSITIVE_INFINITY })
+          state.faults.set(route, queue)
+        }),
+      clearFaults: Effect.sync(() => state.faults.clear()),
+      journal: Effect.sync(() => [...state.journal])
+    }
+  })
+
+const decoder = new TextDecoder()
+
+const toFakeRequest = (request: HttpClientRequest.HttpClientRequest, url: URL): FakeRequest => ({
+  method: request.method,
+  url,
+  headers: request.headers,
+  body: request.body._tag === "Uint8Array" ? decoder.decode(request.body.body) : ""
+})
+
+/**
+ * An `HttpClient` that sends every request to the fake, in memory.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const httpClient = (fake: PlexFakeService): HttpClient.HttpClient =>
+  HttpClient.make((request, url) =>
+    Effect.flatMap(fake.handle(toFakeRequest(request, url)), (response) =>
+      response._tag === "Drop"
+        ? Effect.fail(
+          new HttpClientError.RequestError({
+            request,
+            reason: "Transport",
+            cause: new Error("socket hang up (connection dropped by PlexFake)")
+          })
+        )
+        : Effect.succeed(
+          HttpClientResponse.fromWeb(
+            request,
+            new Response(response.body, { status: response.status, headers: response.headers })
+          )
+        ))
+  )
+
+/**
+ * The in-memory face: `PlexFake` plus an `HttpClient` backed by it.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (options: PlexFakeOptions = {}): Layer.Layer<PlexFake | HttpClient.HttpClient> =>
+  Layer.effectContext(
+    Effect.map(make(options), (fake) =>
+      Context.make(PlexFake, fake).pipe(Context.add(HttpClient.HttpClient, httpClient(fake))))
+  )
+
+/**
+ * The loopback face: a real HTTP server on 127.0.0.1, closed with the scope.
+ * Port 0 (the default) picks a free port; the service's URLs name it.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const serve = (
+  options: PlexFakeOptions & { readonly port?: number | undefined } = {}
+): Effect.Effect<PlexFakeService, never, Scope.Scope> =>
+  serveOnLoopback(options.port ?? 0, (origin) =>
+    make(options, { plexTvUrl: `${origin}/api/v2`, serverUrl: origin }))
+
+/**
+ * `serve` as a layer.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerServer = (
+  options: PlexFakeOptions & { readonly port?: number | undefined } = {}
+): Layer.Layer<PlexFake> => Layer.scoped(PlexFake, serve(options))

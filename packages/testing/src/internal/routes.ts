@@ -1,0 +1,159 @@
+/**
+ * The routes of plex.tv and of the Plex Media Server, answering as the real
+ * services do (see shared/reference/plex-wire.md and plex-in-the-wild.md).
+ *
+ * @internal
+ */
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import { type AccountSpec, userBody } from "./account.js"
+import type { FakeState, Route } from "./state.js"
+import {
+  type FakeRequest,
+  type FakeResponse,
+  negotiated,
+  plexTvError,
+  pmsError,
+  wantsJson,
+  xmlElement
+} from "./wire.js"
+
+/** @internal */
+export interface FakeConfig {
+  readonly lockoutAfter: number
+  readonly lockoutMillis: number
+}
+
+const missingClientId = { code: 1000, message: "X-Plex-Client-Identifier is missing" }
+const badCredentials = { code: 1001, message: "User could not be authenticated" }
+
+const userXml = (body: ReturnType<typeof userBody>) =>
+  xmlElement(
+    "user",
+    body,
+    xmlElement("subscription", body.subscription) + xmlElement("profile", body.profile) +
+      `<entitlements>${body.entitlements.map((id) => xmlElement("entitlement", { id })).join("")}</entitlements>`
+  )
+
+const userResponse = (request: FakeRequest, status: number, account: AccountSpec, token: string, now: number) => {
+  const body = userBody(account, token, Math.floor(now / 1000))
+  return negotiated(request, status, body, () => userXml(body))
+}
+
+const token = (request: FakeRequest) => request.headers["x-plex-token"] ?? request.url.searchParams.get("X-Plex-Token") ?? undefined
+
+const signIn = (state: FakeState, config: FakeConfig, request: FakeRequest, now: number): FakeResponse => {
+  const clientId = request.headers["x-plex-client-identifier"]
+  if (clientId === undefined || clientId === "") return plexTvError(request, 400, missingClientId)
+  const failures = state.failures.get(clientId)
+  if (failures !== undefined && now - failures.lastAt >= config.lockoutMillis) state.failures.delete(clientId)
+  const recordFailure = () => {
+    const current = state.failures.get(clientId)
+    state.failures.set(clientId, { count: (current?.count ?? 0) + 1, lastAt: now })
+  }
+  if ((state.failures.get(clientId)?.count ?? 0) >= config.lockoutAfter) {
+    recordFailure()
+    return plexTvError(request, 401, {
+      code: 1031,
+      message:
+        "User could not be authenticated. This IP appears to be having trouble signing in to an account (detected repeated failures)"
+    })
+  }
+  const form = new URLSearchParams(request.body)
+  const account = state.findAccount(form.get("login") ?? "")
+  if (account === undefined || account.password !== form.get("password")) {
+    recordFailure()
+    return plexTvError(request, 401, badCredentials)
+  }
+  if (account.verificationCode !== undefined) {
+    const code = form.get("verificationCode")
+    if (code === null || code === "") return plexTvError(request, 401, { code: 1029, message: "Please enter the verification code" })
+    if (code !== account.verificationCode) {
+      recordFailure()
+      return plexTvError(request, 401, { code: 1028, message: "Invalid verification code" })
+    }
+  }
+  state.failures.delete(clientId)
+  return userResponse(request, 201, account, state.issueToken(account), now)
+}
+
+const user = (state: FakeState, request: FakeRequest, now: number): FakeResponse => {
+  if (!request.headers["x-plex-client-identifier"]) return plexTvError(request, 400, missingClientId)
+  const value = token(request)
+  const account = value === undefined ? undefined : state.tokens.get(value)
+  if (account === undefined) return plexTvError(request, 401, badCredentials)
+  return userResponse(request, 200, account, value!, now)
+}
+
+const transientToken = (state: FakeState, request: FakeRequest, now: number): FakeResponse => {
+  const account = state.pmsAccount(token(request), now)
+  if (account === undefined) return pmsError(401, "Unauthorized")
+  const params = request.url.searchParams
+  if (params.get("type") !== "delegation" || params.get("scope") !== "all") return pmsError(400, "Bad Request")
+  const issued = state.issueTransient(account, now)
+  return negotiated(
+    request,
+    200,
+    { MediaContainer: { size: 0, token: issued } },
+    () => xmlElement("MediaContainer", { size: 0, token: issued })
+  )
+}
+
+const sourceResources = (state: FakeState, request: FakeRequest, now: number): FakeResponse => {
+  const account = state.pmsAccount(token(request), now)
+  if (account === undefined) return pmsError(401, "Unauthorized")
+  if (!account.serverAdmin) return pmsError(403, "Forbidden")
+  const wanted = request.url.searchParams.get("source")
+  if (wanted === null || wanted === "") return pmsError(400, "Bad Request")
+  const source = state.sources.find((s) => s.source === wanted)
+  if (source === undefined) return pmsError(404, "Not Found")
+  const device = {
+    name: source.name,
+    clientIdentifier: source.clientIdentifier,
+    accessToken: state.issueTransient(account, now),
+    Connection: source.connections
+  }
+  return negotiated(
+    request,
+    200,
+    { MediaContainer: { size: 1, Device: device } },
+    () =>
+      xmlElement(
+        "MediaContainer",
+        { size: 1 },
+        xmlElement("Device", device, device.Connection.map((c) => xmlElement("Connection", c)).join(""))
+      )
+  )
+}
+
+/** @internal */
+export const plexTvRoute = (method: string, path: string): Route | undefined =>
+  method === "POST" && path === "/users/signin" ? "signin" : method === "GET" && path === "/user" ? "user" : undefined
+
+/** PMS answers the security routes on any verb (POST is preferred for the token). @internal */
+export const serverRoute = (path: string): Route | undefined =>
+  path === "/security/token" ? "transientToken" : path === "/security/resources" ? "sourceResources" : undefined
+
+/** @internal */
+export const answer = (
+  state: FakeState,
+  config: FakeConfig,
+  route: Route,
+  request: FakeRequest
+): Effect.Effect<FakeResponse> =>
+  Effect.map(Clock.currentTimeMillis, (now) => {
+    switch (route) {
+      case "signin":
+        return signIn(state, config, request, now)
+      case "user":
+        return user(state, request, now)
+      case "transientToken":
+        return transientToken(state, request, now)
+      case "sourceResources":
+        return sourceResources(state, request, now)
+    }
+  })
+
+/** @internal */
+export const notFound = (request: FakeRequest): FakeResponse =>
+  wantsJson(request) ? plexTvError(request, 404, { code: 1002, message: "Not found" }) : pmsError(404, "Not Found")

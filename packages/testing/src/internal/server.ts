@@ -1,0 +1,76 @@
+/**
+ * The loopback face: node:http in front of the fake's handler. A client that
+ * disconnects interrupts the handling fiber, as a real server would stop.
+ *
+ * @internal
+ */
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as Runtime from "effect/Runtime"
+import type * as Scope from "effect/Scope"
+import * as http from "node:http"
+import type { AddressInfo } from "node:net"
+import type { FakeRequest, FakeResponse } from "./wire.js"
+
+interface Handler {
+  readonly handle: (request: FakeRequest) => Effect.Effect<FakeResponse>
+}
+
+const readBody = (request: http.IncomingMessage, onBody: (body: string) => void) => {
+  const chunks: Array<Buffer> = []
+  request.on("data", (chunk: Buffer) => chunks.push(chunk))
+  request.on("end", () => onBody(Buffer.concat(chunks).toString("utf8")))
+}
+
+const headersOf = (request: http.IncomingMessage): Record<string, string> => {
+  const headers: Record<string, string> = {}
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value
+  }
+  return headers
+}
+
+/** @internal */
+export const serveOnLoopback = <S extends Handler>(
+  port: number,
+  make: (origin: string) => Effect.Effect<S>
+): Effect.Effect<S, never, Scope.Scope> =>
+  Effect.gen(function*() {
+    const runtime = yield* Effect.runtime<never>()
+    const server = http.createServer()
+    yield* Effect.acquireRelease(
+      Effect.async<void>((resume) => {
+        server.listen(port, "127.0.0.1", () => resume(Effect.void))
+      }),
+      () =>
+        Effect.async<void>((resume) => {
+          server.closeAllConnections()
+          server.close(() => resume(Effect.void))
+        })
+    )
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    const fake = yield* make(origin)
+    server.on("request", (req, res) => {
+      readBody(req, (body) => {
+        const fiber = Runtime.runFork(runtime)(
+          fake.handle({ method: req.method ?? "GET", url: new URL(req.url ?? "/", origin), headers: headersOf(req), body })
+        )
+        res.on("close", () => {
+          if (!res.writableEnded) Runtime.runFork(runtime)(Fiber.interrupt(fiber))
+        })
+        fiber.addObserver((exit) => {
+          if (exit._tag === "Failure") {
+            if (!res.headersSent && !res.destroyed) res.writeHead(500).end()
+            return
+          }
+          const response = exit.value
+          if (response._tag === "Drop") {
+            req.socket.destroy()
+            return
+          }
+          res.writeHead(response.status, response.headers).end(response.body)
+        })
+      })
+    })
+    return fake
+  })
