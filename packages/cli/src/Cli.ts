@@ -1,0 +1,177 @@
+/**
+ * The `effect-plex` commands: signin, whoami, transient-token, source-info,
+ * and demo (the main job), each against a real Plex when one is configured
+ * and against the embedded fake otherwise.
+ */
+import * as Args from "@effect/cli/Args"
+import * as Command from "@effect/cli/Command"
+import * as Options from "@effect/cli/Options"
+import { PlexCredentials } from "@effect-plex/client/PlexCredentials"
+import * as Credentials from "@effect-plex/client/PlexCredentials"
+import * as Retry from "@effect-plex/client/Retry"
+import { signIn } from "@effect-plex/client/SignIn"
+import { getSourceConnectionInformation } from "@effect-plex/client/SourceConnection"
+import { getTokenDetails } from "@effect-plex/client/TokenDetails"
+import { getTransientToken } from "@effect-plex/client/TransientToken"
+import * as PlexFake from "@effect-plex/testing/PlexFake"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import * as ConfigFile from "./ConfigFile.js"
+import * as Output from "./Output.js"
+import * as Prompts from "./Prompts.js"
+import * as Settings from "./Settings.js"
+
+const common = {
+  json: Options.boolean("json").pipe(Options.withDescription("Print one JSON document instead of a table")),
+  verbose: Options.boolean("verbose").pipe(Options.withDescription("On failure, print the full cause")),
+  fake: Options.boolean("fake").pipe(Options.withDescription("Use the embedded fake Plex even if a real one is configured")),
+  serverUrl: Options.text("server-url").pipe(Options.optional, Options.withDescription("Plex Media Server URL (PLEX_SERVER_URL)")),
+  plexTvUrl: Options.text("plex-tv-url").pipe(Options.optional, Options.withDescription("plex.tv API base (PLEX_TV_URL)")),
+  clientId: Options.text("client-id").pipe(Options.optional, Options.withDescription("X-Plex-Client-Identifier (PLEX_CLIENT_IDENTIFIER)")),
+  showToken: Options.boolean("show-token").pipe(Options.withDescription("Print tokens instead of hiding them"))
+}
+
+type CommonFlags = Settings.Flags & Output.OutputFlags
+
+/** Runs `body` with an HttpClient and PlexCredentials for the configured Plex, or for the embedded fake. */
+const withPlex = <A, E, R>(
+  flags: CommonFlags,
+  needsToken: boolean,
+  body: (fake: Option.Option<PlexFake.PlexFakeService>) => Effect.Effect<A, E, R>
+) =>
+  Effect.scoped(Effect.gen(function*() {
+    const settings = yield* Settings.resolve(flags)
+    let credentials = settings.credentials
+    let fake = Option.none<PlexFake.PlexFakeService>()
+    if (settings.useFake) {
+      const served = yield* PlexFake.serve()
+      fake = Option.some(served)
+      yield* Console.error(
+        `No Plex configured: using the embedded fake Plex at ${served.serverUrl} (sign in as ${PlexFake.demoAccount.username} / ${PlexFake.demoAccount.password})`
+      )
+      credentials = {
+        ...credentials,
+        token: needsToken ? yield* served.issueToken(PlexFake.demoAccount.username) : undefined,
+        plexTvUrl: served.plexTvUrl,
+        serverUrl: served.serverUrl
+      }
+    }
+    const layer = Layer.merge(PlexCredentials.layer(credentials), NodeHttpClient.layerUndici)
+    return yield* Effect.provide(body(fake), layer)
+  }))
+
+const signInWithPrompts = (login: Option.Option<string>, code: Option.Option<string>, password?: Redacted.Redacted<string>) =>
+  Effect.gen(function*() {
+    const user = Option.isSome(login) ? login.value : yield* Prompts.text("Plex login (username or e-mail)")
+    const secret = password ?? (yield* Prompts.secret("Password"))
+    const attempt = (verificationCode: string | undefined) =>
+      signIn({ login: user, password: secret, verificationCode }).pipe(Retry.retry())
+    return yield* attempt(Option.getOrUndefined(code)).pipe(
+      Effect.catchTag("VerificationCodeRequired", (error) =>
+        Option.isSome(code)
+          ? Effect.fail(error)
+          : Prompts.secret("Verification code").pipe(
+            Effect.catchTag("NoInput", () => Effect.fail(error)),
+            Effect.flatMap((entered) => attempt(Redacted.value(entered)))
+          ))
+    )
+  })
+
+const signin = Command.make("signin", {
+  ...common,
+  login: Options.text("login").pipe(Options.optional, Options.withDescription("Username or e-mail (prompted when absent)")),
+  code: Options.text("code").pipe(Options.optional, Options.withDescription("Two-factor verification code")),
+  save: Options.boolean("save").pipe(Options.withDescription("Save the token to the config file (mode 0600)"))
+}, (flags) =>
+  withPlex(flags, false, (fake) =>
+    Effect.gen(function*() {
+      const account = yield* signInWithPrompts(flags.login, flags.code)
+      yield* Output.account(flags, "Signed in", account)
+      if (!flags.save) return
+      if (Option.isSome(fake)) return yield* Console.error("Not saved: that token belongs to the embedded fake Plex")
+      const file = yield* ConfigFile.save({ token: account.authToken })
+      yield* Console.error(`Token saved to ${file} (mode 0600)`)
+    }))).pipe(Command.withDescription("Sign in with a login and password; prompts for them, and for a 2FA code"))
+
+const whoami = Command.make("whoami", common, (flags) =>
+  withPlex(flags, true, () =>
+    Effect.flatMap(getTokenDetails().pipe(Retry.retry()), (account) => Output.account(flags, "Token of", account)))
+).pipe(Command.withDescription("Show the account the token belongs to"))
+
+const transientToken = Command.make("transient-token", common, (flags) =>
+  withPlex(flags, true, () =>
+    Effect.flatMap(getTransientToken().pipe(Retry.retry()), (token) => Output.transientToken(flags, token)))
+).pipe(Command.withDescription("Get a short-lived token from the Plex Media Server"))
+
+const sourceInfo = Command.make("source-info", {
+  ...common,
+  source: Args.text({ name: "source" }).pipe(Args.withDescription("e.g. server://<machineIdentifier>"))
+}, (flags) =>
+  withPlex(flags, true, () =>
+    Effect.flatMap(
+      getSourceConnectionInformation({ source: flags.source }).pipe(Retry.retry()),
+      (device) => Output.device(flags, device)
+    ))
+).pipe(Command.withDescription("Show how to reach a source the server knows"))
+
+const step = (flags: Output.OutputFlags, n: number, total: number, title: string) =>
+  flags.json ? Effect.void : Console.log(`\n[${n}/${total}] ${title}`)
+
+const demoSteps = (flags: CommonFlags) =>
+  Effect.gen(function*() {
+    yield* step(flags, 1, 4, `signin as ${PlexFake.demoAccount.username}`)
+    const account = yield* signInWithPrompts(
+      Option.some(PlexFake.demoAccount.username),
+      Option.none(),
+      Redacted.make(PlexFake.demoAccount.password)
+    )
+    yield* Output.account(flags, "Signed in", account)
+    const signedIn = Credentials.withToken(account.authToken)
+    yield* step(flags, 2, 4, "whoami")
+    yield* Effect.flatMap(getTokenDetails().pipe(Retry.retry(), signedIn), (a) => Output.account(flags, "Token of", a))
+    yield* step(flags, 3, 4, "transient-token")
+    const transient = yield* getTransientToken().pipe(Retry.retry(), signedIn)
+    yield* Output.transientToken(flags, transient)
+    yield* step(flags, 4, 4, `source-info ${PlexFake.demoSource.source}`)
+    const device = yield* getSourceConnectionInformation({ source: PlexFake.demoSource.source }).pipe(
+      Retry.retry(),
+      Credentials.withToken(transient.token)
+    )
+    yield* Output.device(flags, device)
+  })
+
+const realDemoSteps = (flags: CommonFlags) =>
+  Effect.gen(function*() {
+    const source = yield* Settings.demoSource
+    const total = Option.isSome(source) ? 3 : 2
+    yield* step(flags, 1, total, "whoami")
+    yield* Effect.flatMap(getTokenDetails().pipe(Retry.retry()), (a) => Output.account(flags, "Token of", a))
+    yield* step(flags, 2, total, "transient-token")
+    yield* Effect.flatMap(getTransientToken().pipe(Retry.retry()), (t) => Output.transientToken(flags, t))
+    if (Option.isNone(source)) return
+    yield* step(flags, 3, total, `source-info ${source.value}`)
+    yield* Effect.flatMap(
+      getSourceConnectionInformation({ source: source.value }).pipe(Retry.retry()),
+      (device) => Output.device(flags, device)
+    )
+  })
+
+const demo = Command.make("demo", common, (flags) =>
+  withPlex(flags, false, (fake) =>
+    Effect.gen(function*() {
+      if (Option.isSome(fake)) return yield* demoSteps(flags)
+      return yield* realDemoSteps(flags)
+    }))
+).pipe(Command.withDescription("Run sign-in, whoami, transient token and source info end to end"))
+
+export const command = Command.make("effect-plex").pipe(
+  Command.withDescription("Plex authentication from the command line, built on effect-plex"),
+  Command.withSubcommands([signin, whoami, transientToken, sourceInfo, demo])
+)
+
+export const run = Command.run(command, { name: "effect-plex", version: "0.1.0" })
+

@@ -1,0 +1,36 @@
+/**
+ * A failure as one line that says what to do. The stack and the full cause
+ * only with `--verbose`.
+ */
+import * as Cause from "effect/Cause"
+import * as Option from "effect/Option"
+
+const hints: Record<string, (error: any) => string> = {
+  VerificationCodeRequired: () => "Plex wants a verification code: run again with --code <code>",
+  SignInLockedOut: () => "Plex has locked sign-in from this IP after repeated failures: wait a while before trying again",
+  Unauthorized: (e) =>
+    e.operation === "postUsersSignInData"
+      ? "Plex did not accept that login and password"
+      : "Plex did not accept the token: sign in again with `effect-plex signin --save`, or set PLEX_TOKEN",
+  BadRequest: (e) => e.message,
+  RateLimited: (e) => `${e.message}: wait, then try again`,
+  MissingCredential: (e) =>
+    e.missing === "token"
+      ? "No Plex token: run `effect-plex signin --save`, or set PLEX_TOKEN"
+      : "No Plex Media Server URL: pass --server-url, or set PLEX_SERVER_URL",
+  TransportError: (e) => `Could not reach Plex (${e.reason}): check the URL and your network`,
+  Timeout: (e) => `${e.message}: Plex is not answering`,
+  DeadlineExceeded: (e) => `${e.message}: Plex is not answering`,
+  InvalidCredentials: (e) => `${e.message}: fix the flag, the PLEX_* variable or the config file`,
+  NoInput: (e) => `${e.message}: pass it as a flag, or run in a terminal`
+}
+
+export const oneLine = (cause: Cause.Cause<unknown>): string => {
+  const failure = Cause.failureOption(cause)
+  if (Option.isSome(failure)) {
+    const error = failure.value as { _tag?: string; message?: string }
+    const hint = error._tag === undefined ? undefined : hints[error._tag]
+    return hint === undefined ? String(error.message ?? error) : hint(error)
+  }
+  return Cause.isInterruptedOnly(cause) ? "interrupted" : `unexpected failure: ${Cause.squash(cause)}`
+}

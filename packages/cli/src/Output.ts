@@ -1,0 +1,85 @@
+/**
+ * What the commands print: a short table for people, or one JSON document
+ * with `--json`. Tokens are shown only when asked for (`--show-token`).
+ */
+import type { SourceDevice } from "@effect-plex/client/SourceConnection"
+import type { TransientToken } from "@effect-plex/client/TransientToken"
+import type { UserPlexAccount } from "@effect-plex/client/UserPlexAccount"
+import * as Console from "effect/Console"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+
+export interface OutputFlags {
+  readonly json: boolean
+  readonly showToken: boolean
+}
+
+const tokenText = (token: Redacted.Redacted<string>, flags: OutputFlags) =>
+  flags.showToken ? Redacted.value(token) : `******** (${Redacted.value(token).length} characters; --show-token prints it)`
+
+const table = (title: string, rows: ReadonlyArray<readonly [string, string]>) => {
+  const width = Math.max(...rows.map(([k]) => k.length))
+  return [title, ...rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`)].join("\n")
+}
+
+const orDash = (value: Option.Option<string>) => Option.getOrElse(value, () => "-")
+
+/** Prints one result: `human` for people, `machine` (plus the token when asked) for `--json`. */
+const emit = (
+  flags: OutputFlags,
+  human: string,
+  machine: Record<string, unknown>,
+  token: Redacted.Redacted<string>
+) =>
+  flags.json
+    ? Console.log(JSON.stringify(flags.showToken ? { ...machine, token: Redacted.value(token) } : machine))
+    : Console.log(human)
+
+export const account = (flags: OutputFlags, heading: string, value: UserPlexAccount) =>
+  emit(
+    flags,
+    table(heading, [
+      ["id", String(value.id)],
+      ["uuid", value.uuid],
+      ["username", orDash(value.username)],
+      ["email", orDash(value.email)],
+      ["plex pass", Option.match(value.subscription, { onNone: () => "no", onSome: (s) => (s.active ? "yes" : "no") })],
+      ["two-factor", value.twoFactorEnabled ? "on" : "off"],
+      ["token", tokenText(value.authToken, flags)]
+    ]),
+    {
+      id: value.id,
+      uuid: value.uuid,
+      username: Option.getOrNull(value.username),
+      email: Option.getOrNull(value.email),
+      title: Option.getOrNull(value.title),
+      plexPass: Option.match(value.subscription, { onNone: () => false, onSome: (s) => s.active }),
+      twoFactorEnabled: value.twoFactorEnabled
+    },
+    value.authToken
+  )
+
+export const transientToken = (flags: OutputFlags, value: TransientToken) =>
+  emit(
+    flags,
+    table("Transient token (valid up to 48 hours, until the server restarts)", [["token", tokenText(value.token, flags)]]),
+    { kind: "transient" },
+    value.token
+  )
+
+export const device = (flags: OutputFlags, value: SourceDevice) =>
+  emit(
+    flags,
+    table(`Source ${orDash(value.name)} (${value.clientIdentifier})`, [
+      ["access token", tokenText(value.accessToken, flags)],
+      ...value.connections.map((c, i) =>
+        [`connection ${i + 1}`, `${c.uri}${c.local ? "  local" : ""}${c.relay ? "  relay" : ""}`] as const
+      )
+    ]),
+    {
+      name: Option.getOrNull(value.name),
+      clientIdentifier: value.clientIdentifier,
+      connections: value.connections.map((c) => ({ uri: c.uri, local: c.local, relay: c.relay }))
+    },
+    value.accessToken
+  )

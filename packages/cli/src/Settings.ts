@@ -1,0 +1,70 @@
+/**
+ * Where the CLI's settings come from, in order: flags, the `PLEX_*`
+ * environment variables that `PlexCredentials.config` reads, then the config
+ * file. The layers are one `ConfigProvider`, so the variable names live only
+ * in the client library.
+ *
+ * With no Plex configured at all, commands run against the embedded fake,
+ * served on loopback so the real HTTP path is exercised.
+ */
+import * as PlexCredentials from "@effect-plex/client/PlexCredentials"
+import * as Config from "effect/Config"
+import * as ConfigProvider from "effect/ConfigProvider"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import * as ConfigFile from "./ConfigFile.js"
+
+export interface Flags {
+  readonly serverUrl: Option.Option<string>
+  readonly plexTvUrl: Option.Option<string>
+  readonly clientId: Option.Option<string>
+  readonly fake: boolean
+}
+
+export interface Settings {
+  /** True when no Plex is configured (or `--fake`): use the embedded fake. */
+  readonly useFake: boolean
+  readonly credentials: PlexCredentials.PlexCredentialsOptions
+}
+
+const entries = (pairs: ReadonlyArray<readonly [string, string | undefined]>) =>
+  new Map(pairs.filter((pair): pair is [string, string] => pair[1] !== undefined && pair[1] !== ""))
+
+const layered = (flags: Flags, saved: ConfigFile.SavedSettings) =>
+  ConfigProvider.fromMap(entries([
+    ["PLEX_SERVER_URL", Option.getOrUndefined(flags.serverUrl)],
+    ["PLEX_TV_URL", Option.getOrUndefined(flags.plexTvUrl)],
+    ["PLEX_CLIENT_IDENTIFIER", Option.getOrUndefined(flags.clientId)]
+  ])).pipe(
+    ConfigProvider.orElse(() => ConfigProvider.fromEnv()),
+    ConfigProvider.orElse(() =>
+      ConfigProvider.fromMap(entries([
+        ["PLEX_TOKEN", saved.token === undefined ? undefined : Redacted.value(saved.token)],
+        ["PLEX_SERVER_URL", saved.serverUrl],
+        ["PLEX_TV_URL", saved.plexTvUrl],
+        ["PLEX_CLIENT_IDENTIFIER", saved.clientIdentifier],
+        ["PLEX_PRODUCT", "effect-plex CLI"]
+      ]))
+    )
+  )
+
+/** The source the demo asks about on a real server (`PLEX_SOURCE`). */
+export const demoSource = Config.option(Config.nonEmptyString("PLEX_SOURCE"))
+
+export const resolve = (flags: Flags) =>
+  Effect.gen(function*() {
+    let saved = yield* ConfigFile.load
+    const provider = layered(flags, saved)
+    const hasId = yield* Effect.withConfigProvider(Config.option(Config.string("PLEX_CLIENT_IDENTIFIER")), provider)
+    if (Option.isNone(hasId)) {
+      // One identifier per installation, kept, so Plex sees one device rather
+      // than a "new device" on every run.
+      yield* ConfigFile.save({ clientIdentifier: crypto.randomUUID() })
+      saved = yield* ConfigFile.load
+    }
+    const credentials = yield* Effect.withConfigProvider(PlexCredentials.config, layered(flags, saved))
+    const configured = credentials.token !== undefined || credentials.serverUrl !== undefined ||
+      credentials.plexTvUrl !== undefined
+    return { useFake: flags.fake || !configured, credentials } satisfies Settings
+  })

@@ -1,0 +1,151 @@
+import { afterAll, assert, describe, it } from "@effect/vitest"
+import * as PlexFake from "@effect-plex/testing/PlexFake"
+import { Effect, Redacted } from "effect"
+import { spawn } from "node:child_process"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import { fileURLToPath } from "node:url"
+
+const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../dist/bin.js")
+
+interface Run {
+  readonly code: number | null
+  readonly stdout: string
+  readonly stderr: string
+}
+
+const homes: Array<string> = []
+
+afterAll(() => homes.forEach((home) => fs.rmSync(home, { recursive: true, force: true })))
+
+const freshHome = () => {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), "effect-plex-cli-"))
+  homes.push(home)
+  return home
+}
+
+/** Runs the built CLI as a subprocess with its own config directory and a clean PLEX_* environment. */
+const cli = (args: ReadonlyArray<string>, options: { home: string; input?: string; env?: Record<string, string> }) =>
+  Effect.async<Run>((resume) => {
+    if (!fs.existsSync(bin)) throw new Error(`${bin} is missing: run \`npm run build\` first (npm test does)`)
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("PLEX_")))
+    const child = spawn(process.execPath, [bin, ...args], {
+      env: { ...env, HOME: options.home, XDG_CONFIG_HOME: path.join(options.home, "config"), ...options.env },
+      stdio: ["pipe", "pipe", "pipe"]
+    })
+    let stdout = ""
+    let stderr = ""
+    child.stdout.on("data", (d) => (stdout += d))
+    child.stderr.on("data", (d) => (stderr += d))
+    child.stdin.end(options.input ?? "")
+    child.on("close", (code) => resume(Effect.succeed({ code, stdout, stderr })))
+  })
+
+const against = (fake: PlexFake.PlexFakeService) => ({ PLEX_TV_URL: fake.plexTvUrl, PLEX_SERVER_URL: fake.serverUrl })
+
+const configPath = (home: string) => path.join(home, "config", "effect-plex", "config.json")
+
+describe("effect-plex CLI", () => {
+  it.live("demo runs end to end on the embedded fake, says so in one line, and shows tokens only masked", () =>
+    Effect.gen(function*() {
+      const run = yield* cli(["demo"], { home: freshHome() })
+      assert.strictEqual(run.code, 0, run.stderr)
+      assert.match(run.stderr, /^No Plex configured: using the embedded fake Plex at http:\/\/127\.0\.0\.1:\d+/)
+      assert.strictEqual(run.stderr.trim().split("\n").length, 1)
+      for (const step of ["[1/4] signin", "[2/4] whoami", "[3/4] transient-token", "[4/4] source-info"]) {
+        assert.include(run.stdout, step)
+      }
+      assert.include(run.stdout, "Living Room Server")
+      assert.notMatch(run.stdout, /fake-[0-9a-z]{8}|transient-[0-9a-z]{8}/)
+      assert.include(run.stdout, "********")
+    }), 30_000)
+
+  it.scopedLive("signin prompts for the password, never echoes it, and saves the token with mode 0600", () =>
+    Effect.gen(function*() {
+      const fake = yield* PlexFake.serve()
+      const home = freshHome()
+      const run = yield* cli(["signin", "--login", "demo", "--save", "--json"], {
+        home,
+        input: `${PlexFake.demoAccount.password}\n`,
+        env: against(fake)
+      })
+      assert.strictEqual(run.code, 0, run.stderr)
+      assert.include(run.stderr, "Password: ")
+      assert.notInclude(run.stdout + run.stderr, PlexFake.demoAccount.password)
+      const printed = JSON.parse(run.stdout)
+      assert.strictEqual(printed.username, "demo")
+      assert.isUndefined(printed.token)
+      const file = configPath(home)
+      assert.strictEqual(fs.statSync(file).mode & 0o777, 0o600)
+      const saved = JSON.parse(fs.readFileSync(file, "utf8"))
+      assert.match(saved.token, /^fake-/)
+      assert.notInclude(run.stdout + run.stderr, saved.token)
+
+      const whoami = yield* cli(["whoami"], { home, env: against(fake) })
+      assert.strictEqual(whoami.code, 0, whoami.stderr)
+      assert.include(whoami.stdout, "demo@example.com")
+      assert.notInclude(whoami.stdout, saved.token)
+      const shown = yield* cli(["whoami", "--show-token", "--json"], { home, env: against(fake) })
+      assert.strictEqual(JSON.parse(shown.stdout).token, saved.token)
+
+      yield* fake.revokeToken(saved.token)
+      const revoked = yield* cli(["whoami"], { home, env: against(fake) })
+      assert.strictEqual(revoked.code, 1)
+      assert.strictEqual(revoked.stderr.trim().split("\n").length, 1)
+      assert.match(revoked.stderr, /did not accept the token: sign in again/)
+      const verbose = yield* cli(["whoami", "--verbose"], { home, env: against(fake) })
+      assert.isAbove(verbose.stderr.trim().split("\n").length, 1)
+      assert.notInclude(verbose.stderr, saved.token)
+    }), 30_000)
+
+  it.scopedLive("asks for the verification code when Plex answers 1029, without echoing either secret", () =>
+    Effect.gen(function*() {
+      const fake = yield* PlexFake.serve({ accounts: [{ username: "ann", password: "pw-ann-secret", verificationCode: "424242" }] })
+      const run = yield* cli(["signin", "--login", "ann"], { home: freshHome(), input: "pw-ann-secret\n424242\n", env: against(fake) })
+      assert.strictEqual(run.code, 0, run.stderr)
+      assert.include(run.stderr, "Password: ")
+      assert.include(run.stderr, "Verification code: ")
+      assert.include(run.stdout, "two-factor  on")
+      assert.notInclude(run.stdout + run.stderr, "pw-ann-secret")
+      assert.notInclude(run.stdout + run.stderr, "424242")
+
+      const noCode = yield* cli(["signin", "--login", "ann"], { home: freshHome(), input: "pw-ann-secret\n", env: against(fake) })
+      assert.strictEqual(noCode.code, 1)
+      assert.match(noCode.stderr, /effect-plex: Plex wants a verification code: run again with --code/)
+      const withFlag = yield* cli(["signin", "--login", "ann", "--code", "424242"], { home: freshHome(), input: "pw-ann-secret\n", env: against(fake) })
+      assert.strictEqual(withFlag.code, 0, withFlag.stderr)
+    }), 30_000)
+
+  it.scopedLive("reports a lock-out in one line, and runs transient-token and source-info", () =>
+    Effect.gen(function*() {
+      const fake = yield* PlexFake.serve({ lockoutAfter: 1 })
+      const home = freshHome()
+      yield* cli(["signin", "--login", "demo"], { home, input: "wrong\n", env: against(fake) })
+      const locked = yield* cli(["signin", "--login", "demo"], { home, input: `${PlexFake.demoAccount.password}\n`, env: against(fake) })
+      assert.strictEqual(locked.code, 1)
+      assert.match(locked.stderr, /locked sign-in from this IP/)
+      assert.notMatch(locked.stderr, /at .*\.js:\d+/)
+
+      const token = Redacted.value(yield* fake.issueToken("demo"))
+      const env = { ...against(fake), PLEX_TOKEN: token }
+      const transient = yield* cli(["transient-token", "--json", "--show-token"], { home, env })
+      assert.match(JSON.parse(transient.stdout).token, /^transient-/)
+      const source = yield* cli(["source-info", PlexFake.demoSource.source, "--json"], { home, env })
+      assert.strictEqual(source.code, 0, source.stderr)
+      assert.strictEqual(JSON.parse(source.stdout).connections.length, 3)
+      assert.notInclude(source.stdout + source.stderr, token)
+    }), 30_000)
+
+  it.live("keeps one client identifier across runs, and rejects bad usage with exit code 2", () =>
+    Effect.gen(function*() {
+      const home = freshHome()
+      yield* cli(["demo", "--json"], { home })
+      const first = JSON.parse(fs.readFileSync(configPath(home), "utf8")).clientIdentifier
+      yield* cli(["demo", "--json"], { home })
+      assert.strictEqual(JSON.parse(fs.readFileSync(configPath(home), "utf8")).clientIdentifier, first)
+      assert.match(first, /^[0-9a-f-]{36}$/)
+      const bad = yield* cli(["whoami", "--no-such-flag"], { home })
+      assert.strictEqual(bad.code, 2)
+    }), 30_000)
+})
