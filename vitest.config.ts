@@ -1,6 +1,16 @@
 import { defineConfig } from "vitest/config"
 import projects from "./vitest.workspace.js"
 
+// "source" resolves the workspace packages to their TypeScript sources, so
+// tests never depend on a build of the library.
+const conditions = ["source", "module", "node", "development|production"]
+
 export default defineConfig({
-  test: { projects }
+  resolve: { conditions },
+  ssr: { resolve: { conditions } },
+  test: {
+    projects,
+    setupFiles: [new URL("./packages/testing/test/support/processHealth.ts", import.meta.url).pathname],
+    fakeTimers: { toFake: undefined }
+  }
 })

@@ -245,6 +245,23 @@ export class MalformedJson extends Schema.TaggedError<MalformedJson>(id("Malform
 }
 
 /**
+ * A body larger than the client will buffer (16 MiB). The connection is
+ * dropped as soon as the limit is passed.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class BodyTooLarge extends Schema.TaggedError<BodyTooLarge>(id("BodyTooLarge"))("BodyTooLarge", {
+  ...common,
+  status: Schema.Int,
+  limit: Schema.Int
+}) {
+  override get message(): string {
+    return `${this.operation}: the response body is larger than ${this.limit} bytes`
+  }
+}
+
+/**
  * One problem found while decoding a response: where (`path`) and what.
  *
  * @since 0.1.0
@@ -322,7 +339,7 @@ export type StatusError = BadRequest | Unauthorized | RateLimited | UnexpectedSt
  * @since 0.1.0
  * @category errors
  */
-export type BodyError = EmptyBody | NonJsonBody | MalformedJson | SchemaMismatch
+export type BodyError = EmptyBody | NonJsonBody | MalformedJson | SchemaMismatch | BodyTooLarge
 
 /**
  * Errors every operation can fail with, whatever it sends.
@@ -358,6 +375,7 @@ const plexErrorClasses = [
   NonJsonBody,
   MalformedJson,
   SchemaMismatch,
+  BodyTooLarge,
   MissingCredential,
   InvalidInput
 ] as const

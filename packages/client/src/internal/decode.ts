@@ -9,6 +9,7 @@ import * as Effect from "effect/Effect"
 import * as ParseResult from "effect/ParseResult"
 import {
   type BodyError,
+  BodyTooLarge,
   EmptyBody,
   MalformedJson,
   NonJsonBody,
@@ -16,6 +17,7 @@ import {
   SchemaMismatch,
   type TransportError
 } from "../PlexError.js"
+import { maxBodyBytes, readText, TooLarge } from "./body.js"
 import { transportError } from "./transportFailure.js"
 
 /** A decoder built once per schema, at module load. @internal */
@@ -58,8 +60,12 @@ export const decodeBody = <A>(
   response: HttpClientResponse.HttpClientResponse,
   secrets: ReadonlyArray<string>
 ): Effect.Effect<A, BodyError | TransportError> =>
-  response.text.pipe(
-    Effect.mapError((error) => transportError(operation, "response", error, secrets)),
+  readText(response, maxBodyBytes).pipe(
+    Effect.mapError((error) =>
+      error instanceof TooLarge
+        ? new BodyTooLarge({ operation, status: response.status, limit: maxBodyBytes })
+        : transportError(operation, "response", error, secrets)
+    ),
     Effect.flatMap((text) => parse(operation, response, text)),
     Effect.flatMap((json) =>
       Effect.mapError(decoder(json), (error) => new SchemaMismatch({ operation, issues: toIssues(error) }))

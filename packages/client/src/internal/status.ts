@@ -16,11 +16,15 @@ import {
   Unauthorized,
   UnexpectedStatus
 } from "../PlexError.js"
+import { readText } from "./body.js"
 import { parseErrorDetails } from "./errorBody.js"
+
+// Plex's error bodies are a few hundred bytes; more is a page nobody needs.
+const maxErrorBodyBytes = 64 * 1024
 import { parseRetryAfter } from "./retryAfter.js"
 
 const readDetails = (response: HttpClientResponse.HttpClientResponse): Effect.Effect<Array<PlexErrorDetail>> =>
-  response.text.pipe(
+  readText(response, maxErrorBodyBytes).pipe(
     Effect.map(parseErrorDetails),
     Effect.orElseSucceed(() => [])
   )

@@ -1,0 +1,49 @@
+/**
+ * Reading a response body with a ceiling, so a hostile or broken server
+ * cannot make the client buffer without bound. A declared `content-length`
+ * under the ceiling takes the fast path; anything else is streamed and
+ * counted, and the connection is dropped as soon as the ceiling is passed.
+ *
+ * @internal
+ */
+import type * as HttpClientError from "@effect/platform/HttpClientError"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Effect from "effect/Effect"
+import * as Stream from "effect/Stream"
+
+/** Real Plex bodies are kilobytes; this leaves room for the largest resource lists. @internal */
+export const maxBodyBytes = 16 * 1024 * 1024
+
+/** @internal */
+export class TooLarge {
+  readonly _tag = "TooLarge"
+}
+
+const decoder = new TextDecoder()
+
+/** @internal */
+export const readText = (
+  response: HttpClientResponse.HttpClientResponse,
+  limit: number
+): Effect.Effect<string, HttpClientError.ResponseError | TooLarge> => {
+  const declared = Number(response.headers["content-length"] ?? Number.NaN)
+  if (Number.isInteger(declared) && declared <= limit) return response.text
+  return Effect.suspend(() => {
+    const chunks: Array<Uint8Array> = []
+    let size = 0
+    return Stream.runForEach(response.stream, (chunk) => {
+      size += chunk.byteLength
+      if (size > limit) return Effect.fail(new TooLarge())
+      chunks.push(chunk)
+      return Effect.void
+    }).pipe(Effect.map(() => {
+      const all = new Uint8Array(size)
+      let offset = 0
+      for (const chunk of chunks) {
+        all.set(chunk, offset)
+        offset += chunk.byteLength
+      }
+      return decoder.decode(all)
+    }))
+  })
+}
