@@ -24,7 +24,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
 import { currentAttemptTimeout } from "./internal/attemptTimeout.js"
-import { DeadlineExceeded, isPlexError, type PlexError, RateLimited } from "./PlexError.js"
+import { DeadlineExceeded, isPlexError, RateLimited } from "./PlexError.js"
 
 /**
  * A retry policy: a `Schedule` fed with each failure.
@@ -210,7 +210,7 @@ export interface RetryOptions<Out, R> {
  * @category combinators
  */
 export const retry = <Out = unknown, R2 = never>(options: RetryOptions<Out, R2> = {}) =>
-<A, E extends PlexError, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E | DeadlineExceeded, R | R2> => {
+<A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E | DeadlineExceeded, R | R2> => {
   const withTimeout = options.attemptTimeout === undefined ? self : withAttemptTimeout(options.attemptTimeout)(self)
   const retried = withPolicy(options.policy ?? (transient as Schedule.Schedule<Out, unknown, R2>))(withTimeout)
   return options.deadline === undefined ? retried : withDeadline(options.deadline)(retried)
