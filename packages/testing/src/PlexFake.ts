@@ -99,6 +99,8 @@ export interface PlexFakeOptions {
   readonly lockoutAfter?: number | undefined
   /** How long a lock-out lasts after the last failure. Default 15 minutes. */
   readonly lockoutDuration?: Duration.DurationInput | undefined
+  /** How many journal entries to keep, newest last. Default 10,000. */
+  readonly journalLimit?: number | undefined
   /** Sources for getSourceConnectionInformation. Default: one shared server. */
   readonly sources?: ReadonlyArray<SourceSpec> | undefined
 }
@@ -221,6 +223,7 @@ export const make = (options: PlexFakeOptions = {}, bases: Bases = inMemoryBases
       options.sources ?? [demoSource]
     )
     const config = {
+      journalLimit: options.journalLimit ?? 10_000,
       lockoutAfter: options.lockoutAfter ?? 5,
       lockoutMillis: Duration.toMillis(options.lockoutDuration ?? "15 minutes")
     }

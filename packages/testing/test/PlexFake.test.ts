@@ -202,6 +202,16 @@ describe("PlexFake faults and journal", () => {
         assert.isTrue(Option.isSome(account.subscription))
       })
     ))
+
+  it.effect("keeps only the newest journal entries past journalLimit", () =>
+    withFake((fake) =>
+      Effect.gen(function*() {
+        const token = yield* fake.issueToken("demo")
+        for (let i = 0; i < 5; i++) yield* getTokenDetails().pipe(Effect.provide(credentials(token)))
+        const journal = yield* fake.journal
+        assert.strictEqual(journal.length, 3)
+        assert.isTrue(journal.every((e) => e.path === "/api/v2/user"))
+      }), { journalLimit: 3 }))
 })
 
 describe("PlexFake.serve", () => {

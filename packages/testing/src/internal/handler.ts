@@ -75,5 +75,6 @@ export const handle = (state: FakeState, config: FakeConfig, bases: Bases) =>
       ...masked(request),
       status: response._tag === "Drop" ? "dropped" : response.status
     })
+    if (state.journal.length > config.journalLimit) state.journal.splice(0, state.journal.length - config.journalLimit)
     return response
   })

@@ -20,6 +20,7 @@ import {
 
 /** @internal */
 export interface FakeConfig {
+  readonly journalLimit: number
   readonly lockoutAfter: number
   readonly lockoutMillis: number
 }
