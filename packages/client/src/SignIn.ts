@@ -8,8 +8,8 @@ import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import * as Schema from "effect/Schema"
 import { execute } from "./internal/execute.js"
+import { fastDecoder } from "./internal/schemas.js"
 import { anonymousForm, encodeParams, type Params } from "./internal/request.js"
 import type { PlexCredentials } from "./PlexCredentials.js"
 import {
@@ -44,7 +44,7 @@ export interface SignInRequest {
 export type SignInError = CommonError | VerificationCodeRequired | SignInLockedOut | InvalidInput
 
 const operation = "postUsersSignInData"
-const decode = Schema.decodeUnknown(UserPlexAccount)
+const decode = fastDecoder(UserPlexAccount)
 
 const hasCode = (error: BadRequest | Unauthorized, code: number) =>
   error.errors.some((detail) => Option.contains(detail.code, code))

@@ -5,8 +5,8 @@
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Effect from "effect/Effect"
-import * as Schema from "effect/Schema"
 import { execute } from "./internal/execute.js"
+import { fastDecoder } from "./internal/schemas.js"
 import { authenticated } from "./internal/request.js"
 import type { PlexCredentials } from "./PlexCredentials.js"
 import type { CommonError, MissingCredential } from "./PlexError.js"
@@ -19,7 +19,7 @@ import { UserPlexAccount } from "./UserPlexAccount.js"
 export type GetTokenDetailsError = CommonError | MissingCredential
 
 const operation = "getTokenDetails"
-const decode = Schema.decodeUnknown(UserPlexAccount)
+const decode = fastDecoder(UserPlexAccount)
 
 /**
  * `GET {plex.tv}/user`. A 401 (`Unauthorized`) means the token is no good;

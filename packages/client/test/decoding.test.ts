@@ -1,11 +1,12 @@
 import { assert, describe, it } from "@effect/vitest"
-import { DateTime, Effect, Either, Option, Redacted, Schema } from "effect"
+import { DateTime, Effect, Either, Option, ParseResult, Redacted, Schema } from "effect"
+import { fastDecoder } from "../src/internal/schemas.js"
 import { Pin } from "../src/Pin.js"
 import { Resource } from "../src/Resource.js"
 import { SourceDevice } from "../src/SourceConnection.js"
 import { getTokenDetails } from "../src/TokenDetails.js"
 import { TransientToken } from "../src/TransientToken.js"
-import { UserPlexAccount } from "../src/UserPlexAccount.js"
+import { UserPlexAccount, UserProfile } from "../src/UserPlexAccount.js"
 import { readRealWorld, realWorldFiles } from "./support/fixtures.js"
 import { exampleOf, loadSpec, responseSchema } from "./support/openapi.js"
 import { provide } from "./support/plex.js"
@@ -154,4 +155,35 @@ describe("every example response of both OpenAPI specs", () => {
       decodeOk(schema as Schema.Schema<unknown, any>, exampleOf(spec, response), `${file} ${route}`)
     })
   }
+})
+
+describe("the fast account decoder", () => {
+  it.effect("gives exactly what Schema.decodeUnknown gives, for every recorded and spec body", () =>
+    Effect.gen(function*() {
+      const fast = fastDecoder(UserPlexAccount)
+      const bodies = [
+        ...realWorldFiles(".json").filter((f) => f.startsWith("plextv-user.")).map((f) => JSON.parse(readRealWorld(f))),
+        exampleOf(loadSpec("plex-api-spec.yaml"), responseSchema(loadSpec("plex-api-spec.yaml"), "/users/signin", "post", "201")),
+        exampleOf(loadSpec("plex-api-spec-2026-01.yaml"), responseSchema(loadSpec("plex-api-spec-2026-01.yaml"), "/user", "get", "200"))
+      ]
+      const encode = Schema.encodeSync(UserPlexAccount)
+      for (const body of bodies) {
+        const viaFast = yield* fast(body)
+        const viaSchema = yield* Schema.decodeUnknown(UserPlexAccount)(body)
+        assert.instanceOf(viaFast, UserPlexAccount)
+        assert.deepStrictEqual(encode(viaFast), encode(viaSchema))
+        assert.instanceOf(Option.getOrThrow(viaFast.profile), UserProfile)
+      }
+    }))
+
+  it.effect("fails where Schema fails, naming the same path", () =>
+    Effect.gen(function*() {
+      const base = JSON.parse(readRealWorld("plextv-user.free.plex-api-rs.json"))
+      for (const broken of [{ ...base, id: undefined }, { ...base, profile: "x" }, { ...base, services: [{ endpoint: 1 }] }]) {
+        const fast = yield* Effect.flip(fastDecoder(UserPlexAccount)(broken))
+        const slow = yield* Effect.flip(Schema.decodeUnknown(UserPlexAccount)(broken))
+        const paths = (e: typeof fast) => ParseResult.ArrayFormatter.formatErrorSync(e).map((i) => i.path.join("."))
+        assert.deepStrictEqual(paths(fast), paths(slow))
+      }
+    }))
 })

@@ -1,8 +1,9 @@
 /**
  * Reading a response body with a ceiling, so a hostile or broken server
  * cannot make the client buffer without bound. A declared `content-length`
- * under the ceiling takes the fast path; anything else is streamed and
- * counted, and the connection is dropped as soon as the ceiling is passed.
+ * under the ceiling takes the fast path; one over it is refused after a single
+ * chunk; anything else is streamed and counted. Ending the stream early
+ * cancels the body, which closes the connection.
  *
  * @internal
  */
@@ -27,7 +28,11 @@ export const readText = (
   limit: number
 ): Effect.Effect<string, HttpClientError.ResponseError | TooLarge> => {
   const declared = Number(response.headers["content-length"] ?? Number.NaN)
-  if (Number.isInteger(declared) && declared <= limit) return response.text
+  if (Number.isInteger(declared)) {
+    return declared <= limit
+      ? response.text
+      : Effect.zipRight(Stream.runDrain(Stream.take(response.stream, 1)), Effect.fail(new TooLarge()))
+  }
   return Effect.suspend(() => {
     const chunks: Array<Uint8Array> = []
     let size = 0

@@ -28,7 +28,6 @@ export const execute = <A>(
       send(operation, request, secrets).pipe(
         Effect.flatMap((response) => checkStatus(operation, response)),
         Effect.flatMap((response) => decodeBody(operation, decoder, response, secrets)),
-        Effect.scoped,
         Effect.timeoutFail({ duration: timeout, onTimeout: () => new Timeout({ operation, timeout }) })
       )
     )

@@ -3,9 +3,6 @@
  * trace headers go to Plex, and the token header is registered as redacted
  * for any middleware of the caller's HttpClient that logs requests.
  *
- * The request lives in the caller's scope: closing it aborts the connection,
- * so a body left unread (too large, an error page) is not kept open.
- *
  * Redirects are never followed: fetch would carry `X-Plex-Token` to another
  * origin, so a 3xx comes back as a status, with the caller's other fetch
  * options left as they were.
@@ -22,7 +19,6 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Effect from "effect/Effect"
-import type * as Scope from "effect/Scope"
 import type { TransportError } from "../PlexError.js"
 import { tokenHeaderName } from "./secrets.js"
 import { transportError } from "./transportFailure.js"
@@ -54,8 +50,8 @@ export const send = (
   operation: string,
   request: HttpClientRequest.HttpClientRequest,
   secrets: ReadonlyArray<string>
-): Effect.Effect<HttpClientResponse.HttpClientResponse, TransportError, HttpClient.HttpClient | Scope.Scope> =>
-  Effect.flatMap(HttpClient.HttpClient, (client) => HttpClient.withScope(client).execute(request)).pipe(
+): Effect.Effect<HttpClientResponse.HttpClientResponse, TransportError, HttpClient.HttpClient> =>
+  Effect.flatMap(HttpClient.HttpClient, (client) => client.execute(request)).pipe(
     noRedirects,
     Effect.mapError((error) => transportError(operation, "request", error, secrets)),
     Effect.tap((response) => Effect.annotateCurrentSpan("http.response.status_code", response.status)),
