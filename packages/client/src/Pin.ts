@@ -4,8 +4,29 @@
  *
  * @since 0.1.0
  */
+import type * as HttpClient from "@effect/platform/HttpClient"
+import * as Clock from "effect/Clock"
+import * as DateTime from "effect/DateTime"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import type * as Redacted from "effect/Redacted"
+import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
-import { boolWithDefault, IntLike, optionalOption, Secret, StringLike, Timestamp } from "./internal/schemas.js"
+import * as Stream from "effect/Stream"
+import { execute } from "./internal/execute.js"
+import { anonymous } from "./internal/request.js"
+import {
+  boolWithDefault,
+  fastDecoder,
+  IntLike,
+  optionalOption,
+  Secret,
+  StringLike,
+  Timestamp
+} from "./internal/schemas.js"
+import { PlexCredentials } from "./PlexCredentials.js"
+import { type CommonError, PinExpired, PinNotFound } from "./PlexError.js"
 
 /**
  * Where plex.tv thinks the client is. Keys keep their wire (snake_case) names.
@@ -47,3 +68,141 @@ export class Pin extends Schema.Class<Pin>("@effect-plex/client/Pin")({
   authToken: optionalOption(Secret),
   newRegistration: optionalOption(Schema.Boolean)
 }) {}
+
+const decode = fastDecoder(Pin)
+
+/**
+ * @since 0.1.0
+ * @category errors
+ */
+export type PinError = CommonError | PinNotFound | PinExpired
+
+/**
+ * `POST {plex.tv}/pins`. A strong PIN (the default) is for the Auth App URL;
+ * a short one (`strong: false`) is the 4-character code typed at plex.tv/link.
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const createPin: (
+  options?: { readonly strong?: boolean | undefined }
+) => Effect.Effect<Pin, CommonError, HttpClient.HttpClient | PlexCredentials> = Effect.fn("plex.createPin")(
+  function*(options: { readonly strong?: boolean | undefined } = {}) {
+    const request = yield* anonymous("POST", "/pins", `strong=${options.strong ?? true}`)
+    return yield* execute("createPin", request, decode)
+  }
+)
+
+/**
+ * `GET {plex.tv}/pins/{id}`: the PIN as it is now; `authToken` is set once
+ * the user has approved it. A 404 (Plex code 1020) is `PinNotFound`.
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const getPin: (
+  id: number
+) => Effect.Effect<Pin, CommonError | PinNotFound, HttpClient.HttpClient | PlexCredentials> = Effect.fn("plex.getPin")(
+  function*(id: number) {
+    const request = yield* anonymous("GET", `/pins/${encodeURIComponent(String(id))}`)
+    return yield* execute("getPin", request, decode).pipe(
+      Effect.catchTag("UnexpectedStatus", (error) =>
+        Effect.fail(error.status === 404 ? new PinNotFound({ operation: "getPin", pinId: id }) : error))
+    )
+  }
+)
+
+/**
+ * Options of `authAppUrl`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface AuthAppUrlOptions {
+  /** Where the Auth App sends the user once they approve. */
+  readonly forwardUrl?: string | undefined
+}
+
+/**
+ * The Auth App URL for a PIN: open it in the user's browser, then wait for
+ * the token. Parameters go in the fragment, as the Auth App expects.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const authAppUrl = (pin: Pin, options: AuthAppUrlOptions = {}): Effect.Effect<string, never, PlexCredentials> =>
+  Effect.map(PlexCredentials, (credentials) => {
+    const params: Array<[string, string]> = [
+      ["clientID", credentials.clientIdentifier],
+      ["code", pin.code],
+      ["context[device][product]", credentials.product],
+      ...(options.forwardUrl === undefined ? [] : [["forwardUrl", options.forwardUrl] as [string, string]])
+    ]
+    return `https://app.plex.tv/auth#?${params.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join("&")}`
+  })
+
+/**
+ * Options of `poll` and `waitForToken`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PollOptions<R = never> {
+  /** When to poll; every second by default, as Plex asks. */
+  readonly schedule?: Schedule.Schedule<unknown, unknown, R> | undefined
+}
+
+const expired = (pin: Pin) =>
+  Effect.flatMap(Clock.currentTimeMillis, (now) =>
+    Option.exists(pin.expiresAt, (at) => now >= DateTime.toEpochMillis(at))
+      ? Effect.fail(new PinExpired({ operation: "waitForToken", pinId: pin.id }))
+      : Effect.void)
+
+/**
+ * The PIN, polled until it carries a token (the last element) or expires
+ * (`PinExpired`). Interrupting the stream stops the polling.
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const poll = <R = never>(
+  pin: Pin,
+  options: PollOptions<R> = {}
+): Stream.Stream<Pin, PinError, HttpClient.HttpClient | PlexCredentials | R> =>
+  Stream.repeatEffectWithSchedule(
+    Effect.zipRight(expired(pin), getPin(pin.id)),
+    options.schedule ?? Schedule.spaced(Duration.seconds(1))
+  ).pipe(Stream.takeUntil((current) => Option.isSome(current.authToken)))
+
+/**
+ * Waits until the user approves the PIN and returns its token. Bounded by
+ * the PIN's `expiresAt`; interruptible.
+ *
+ * @example
+ * ```ts
+ * import { Console, Effect } from "effect"
+ * import * as Pin from "@effect-plex/client/Pin"
+ *
+ * const login = Effect.gen(function*() {
+ *   const pin = yield* Pin.createPin()
+ *   yield* Console.log(`Open ${yield* Pin.authAppUrl(pin)}`)
+ *   return yield* Pin.waitForToken(pin)
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const waitForToken = <R = never>(
+  pin: Pin,
+  options: PollOptions<R> = {}
+): Effect.Effect<Redacted.Redacted<string>, PinError, HttpClient.HttpClient | PlexCredentials | R> =>
+  poll(pin, options).pipe(
+    Stream.filterMap((current) => current.authToken),
+    Stream.runHead,
+    Effect.flatMap(Option.match({
+      onNone: () => Effect.fail(new PinExpired({ operation: "waitForToken", pinId: pin.id })),
+      onSome: Effect.succeed
+    })),
+    Effect.withSpan("plex.waitForToken")
+  )

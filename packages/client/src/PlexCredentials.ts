@@ -119,6 +119,8 @@ const checkToken = (token: Redacted.Redacted<string> | string) => {
  */
 export interface PlexCredentialsService {
   readonly clientIdentifier: string
+  /** `X-Plex-Product`, as given. */
+  readonly product: string
   readonly token: Option.Option<Redacted.Redacted<string>>
   /** The PMS base URL, without a trailing slash. */
   readonly serverUrl: Option.Option<string>
@@ -148,6 +150,7 @@ export const make = (options: PlexCredentialsOptions): Effect.Effect<PlexCredent
     }
     return {
       clientIdentifier: options.clientIdentifier,
+      product: options.product ?? defaultProduct,
       token: options.token === undefined ? Option.none() : Option.some(yield* checkToken(options.token)),
       serverUrl: options.serverUrl === undefined
         ? Option.none()
@@ -235,6 +238,23 @@ export class PlexCredentials extends Context.Tag("@effect-plex/client/PlexCreden
   ): Layer.Layer<PlexCredentials, ConfigError.ConfigError | InvalidCredentials> =>
     Layer.effect(PlexCredentials, Effect.flatMap(options, make))
 }
+
+/**
+ * The current credentials pointed at another Plex Media Server, with its own
+ * token: what connecting to a discovered server yields.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const forServer = (
+  server: { readonly serverUrl: string; readonly token?: Redacted.Redacted<string> | undefined }
+): Effect.Effect<PlexCredentialsService, InvalidCredentials, PlexCredentials> =>
+  Effect.gen(function*() {
+    const credentials = yield* PlexCredentials
+    const serverUrl = yield* checkUrl("serverUrl", server.serverUrl)
+    const token = server.token === undefined ? credentials.token : Option.some(yield* checkToken(server.token))
+    return { ...credentials, serverUrl: Option.some(serverUrl), token }
+  })
 
 /**
  * Runs `self` with the current credentials but another token: typically the

@@ -326,6 +326,65 @@ export class InvalidInput extends Schema.TaggedError<InvalidInput>(id("InvalidIn
 }
 
 /**
+ * A PIN that plex.tv no longer knows (404, Plex code 1020), usually because it
+ * expired.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class PinNotFound extends Schema.TaggedError<PinNotFound>(id("PinNotFound"))("PinNotFound", {
+  ...common,
+  pinId: Schema.Int
+}) {
+  override get message(): string {
+    return `${this.operation}: plex.tv does not know PIN ${this.pinId} (expired or never created); create a new one`
+  }
+}
+
+/**
+ * The PIN expired before anyone claimed it.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class PinExpired extends Schema.TaggedError<PinExpired>(id("PinExpired"))("PinExpired", {
+  ...common,
+  pinId: Schema.Int
+}) {
+  override get message(): string {
+    return `${this.operation}: PIN ${this.pinId} expired before it was claimed; create a new one`
+  }
+}
+
+/**
+ * One connection of a server that did not answer a probe, and why.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class CandidateFailure extends Schema.Class<CandidateFailure>(id("CandidateFailure"))({
+  uri: Schema.String,
+  reason: Schema.String
+}) {}
+
+/**
+ * No connection of a server answered.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class NoConnection extends Schema.TaggedError<NoConnection>(id("NoConnection"))("NoConnection", {
+  ...common,
+  server: Schema.String,
+  candidates: Schema.Array(CandidateFailure)
+}) {
+  override get message(): string {
+    const reasons = this.candidates.map((c) => `${c.uri}: ${c.reason}`).join("; ")
+    return `${this.operation}: no connection to ${this.server} answered${reasons === "" ? " (it lists none)" : ` (${reasons})`}`
+  }
+}
+
+/**
  * Errors decided by the response status.
  *
  * @since 0.1.0
@@ -361,6 +420,9 @@ export type PlexError =
   | SignInLockedOut
   | MissingCredential
   | InvalidInput
+  | PinNotFound
+  | PinExpired
+  | NoConnection
 
 const plexErrorClasses = [
   BadRequest,
@@ -377,7 +439,10 @@ const plexErrorClasses = [
   SchemaMismatch,
   BodyTooLarge,
   MissingCredential,
-  InvalidInput
+  InvalidInput,
+  PinNotFound,
+  PinExpired,
+  NoConnection
 ] as const
 
 /**

@@ -4,7 +4,14 @@
  *
  * @since 0.1.0
  */
+import type * as HttpClient from "@effect/platform/HttpClient"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
+import { execute } from "./internal/execute.js"
+import { authenticated } from "./internal/request.js"
+import type { PlexCredentials } from "./PlexCredentials.js"
+import type { CommonError, MissingCredential } from "./PlexError.js"
 import {
   boolWithDefault,
   IntLike,
@@ -67,3 +74,48 @@ export class Resource extends Schema.Class<Resource>("@effect-plex/client/Resour
   natLoopbackSupported: boolWithDefault(false),
   connections: listOf(ResourceConnection)
 }) {}
+
+/**
+ * Options of `getResources`. Each is sent as 0/1.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface GetResourcesRequest {
+  /** Include https (plex.direct) connections. Default true. */
+  readonly includeHttps?: boolean | undefined
+  /** Include relay connections. Default true. */
+  readonly includeRelay?: boolean | undefined
+  /** Include IPv6 connections. Default false. */
+  readonly includeIPv6?: boolean | undefined
+}
+
+const decode = Schema.decodeUnknown(Schema.Array(Resource))
+const bit = (value: boolean) => (value ? "1" : "0")
+
+/**
+ * `GET {plex.tv}/resources`: the servers and devices the token can see, each
+ * with its connections and access token.
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const getResources: (
+  request?: GetResourcesRequest
+) => Effect.Effect<ReadonlyArray<Resource>, CommonError | MissingCredential, HttpClient.HttpClient | PlexCredentials> =
+  Effect.fn("plex.getResources")(function*(request: GetResourcesRequest = {}) {
+    const query = `includeHttps=${bit(request.includeHttps ?? true)}&includeRelay=${bit(request.includeRelay ?? true)}&includeIPv6=${
+      bit(request.includeIPv6 ?? false)
+    }`
+    const httpRequest = yield* authenticated("getResources", "plex.tv", "GET", "/resources", query)
+    return yield* execute("getResources", httpRequest, decode)
+  })
+
+/**
+ * Whether a resource is a Plex Media Server (`provides` includes `server`).
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const isServer = (resource: Resource): boolean =>
+  Option.exists(resource.provides, (provides) => provides.split(",").map((p) => p.trim()).includes("server"))

@@ -36,3 +36,12 @@ export * as Pin from "./Pin.js"
 
 /** @since 0.1.0 */
 export * as Resource from "./Resource.js"
+
+/** @since 0.1.0 */
+export * as ClientIdentity from "./ClientIdentity.js"
+
+/** @since 0.1.0 */
+export * as ServerConnection from "./ServerConnection.js"
+
+/** @since 0.1.0 */
+export * as TokenLifecycle from "./TokenLifecycle.js"

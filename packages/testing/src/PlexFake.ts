@@ -38,7 +38,16 @@ import type * as Scope from "effect/Scope"
 import type { AccountSpec } from "./internal/account.js"
 import { type Bases, handle } from "./internal/handler.js"
 import { serveOnLoopback } from "./internal/server.js"
-import { type Fault, FakeState, type JournalEntry, type Route, type SourceSpec } from "./internal/state.js"
+import { serverMachineIdentifier } from "./internal/routes.js"
+import {
+  type ConnectionBehavior,
+  type ConnectionSpec,
+  type Fault,
+  FakeState,
+  type JournalEntry,
+  type Route,
+  type SourceSpec
+} from "./internal/state.js"
 import type { FakeRequest, FakeResponse } from "./internal/wire.js"
 
 export type {
@@ -65,8 +74,28 @@ export type {
    *
    * @since 0.1.0
    */
-  SourceSpec
+  SourceSpec,
+  /**
+   * One connection of the fake server, as listed by `/resources`.
+   *
+   * @since 0.1.0
+   */
+  ConnectionSpec,
+  /**
+   * How one connection behaves: see `Connections`.
+   *
+   * @since 0.1.0
+   */
+  ConnectionBehavior
 }
+
+/**
+ * The machine identifier of the fake Plex Media Server.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const machineIdentifier = serverMachineIdentifier
 
 /**
  * An account of the fake plex.tv.
@@ -103,6 +132,8 @@ export interface PlexFakeOptions {
   readonly journalLimit?: number | undefined
   /** Sources for getSourceConnectionInformation. Default: one shared server. */
   readonly sources?: ReadonlyArray<SourceSpec> | undefined
+  /** The fake server's connections, as `/resources` lists them. Default: a local, a remote and a relay one. */
+  readonly connections?: ReadonlyArray<ConnectionSpec> | undefined
 }
 
 /**
@@ -156,6 +187,12 @@ export interface PlexFakeService {
   /** Queues a fault on a route for the next `times` requests (default: until `clearFaults`). */
   readonly inject: (route: Route, fault: Fault, options?: { readonly times?: number | undefined }) => Effect.Effect<void>
   readonly clearFaults: Effect.Effect<void>
+  /** Approves a PIN (by id or code) for an account, as the user would in the Auth App. */
+  readonly claimPin: (pin: number | string, login: string) => Effect.Effect<void>
+  /** Makes one of the server's connections answer normally, never, slowly, or refuse. */
+  readonly setConnection: (uri: string, behavior: ConnectionBehavior) => Effect.Effect<void>
+  /** The server's connections, as `/resources` lists them. */
+  readonly connections: ReadonlyArray<ConnectionSpec>
   /** Every request so far, oldest first. */
   readonly journal: Effect.Effect<ReadonlyArray<JournalEntry>>
 }
@@ -189,6 +226,53 @@ export const Faults = {
   drop: { _tag: "Drop" } as Fault
 }
 
+/**
+ * Behaviours for `setConnection`.
+ *
+ * @since 0.1.0
+ * @category faults
+ */
+export const Connections = {
+  ok: { _tag: "Ok" } as ConnectionBehavior,
+  /** Connection refused. */
+  unreachable: { _tag: "Unreachable" } as ConnectionBehavior,
+  /** Accepts, never answers. */
+  hang: { _tag: "Hang" } as ConnectionBehavior,
+  /** Answers after a delay on the Effect `Clock`. */
+  slow: (duration: Duration.DurationInput): ConnectionBehavior => ({ _tag: "Slow", millis: Duration.toMillis(duration) })
+}
+
+const connection = (
+  uri: string,
+  address: string,
+  port: number,
+  kind: "local" | "remote" | "relay"
+): ConnectionSpec => ({
+  uri,
+  protocol: uri.startsWith("https:") ? "https" : "http",
+  address,
+  port,
+  local: kind === "local",
+  relay: kind === "relay"
+})
+
+/** In memory: three names that only the fake answers. */
+const inMemoryConnections = (serverUrl: string): ReadonlyArray<ConnectionSpec> => [
+  connection(serverUrl, "192.168.1.20", 32400, "local"),
+  connection("http://203-0-113-7.remote.plex-fake.invalid:32400", "203.0.113.7", 32400, "remote"),
+  connection("https://relay.plex-fake.invalid:8443", "198.51.100.9", 8443, "relay")
+]
+
+/** On loopback: the same server under three addresses a real client can reach. */
+const loopbackConnections = (origin: string): ReadonlyArray<ConnectionSpec> => {
+  const port = Number(new URL(origin).port)
+  return [
+    connection(origin, "127.0.0.1", port, "local"),
+    connection(`http://localhost:${port}`, "127.0.0.1", port, "remote"),
+    connection(`${origin}/relay`, "127.0.0.1", port, "relay")
+  ]
+}
+
 const accountSpec = (account: FakeAccount, index: number): AccountSpec => ({
   username: account.username,
   email: account.email ?? `${account.username}@example.com`,
@@ -216,11 +300,16 @@ export const inMemoryBases: Bases = { plexTvUrl: "https://plex.tv/api/v2", serve
  * @since 0.1.0
  * @category constructors
  */
-export const make = (options: PlexFakeOptions = {}, bases: Bases = inMemoryBases): Effect.Effect<PlexFakeService> =>
+export const make = (
+  options: PlexFakeOptions = {},
+  bases: Bases = inMemoryBases,
+  defaultConnections: ReadonlyArray<ConnectionSpec> = inMemoryConnections(bases.serverUrl)
+): Effect.Effect<PlexFakeService> =>
   Effect.sync(() => {
     const state = new FakeState(
       (options.accounts ?? [demoAccount]).map(accountSpec),
-      options.sources ?? [demoSource]
+      options.sources ?? [demoSource],
+      options.connections ?? defaultConnections
     )
     const config = {
       journalLimit: options.journalLimit ?? 10_000,
@@ -261,11 +350,22 @@ export const make = (options: PlexFakeOptions = {}, bases: Bases = inMemoryBases
           state.faults.set(route, queue)
         }),
       clearFaults: Effect.sync(() => state.faults.clear()),
+      claimPin: (pin, login) =>
+        Effect.sync(() => {
+          const found = [...state.pins.values()].find((p) => p.id === pin || p.code === pin)
+          if (found === undefined) throw new Error(`PlexFake has no PIN ${pin}`)
+          found.claimedBy = account(login)
+          found.token = state.issueToken(found.claimedBy)
+        }),
+      setConnection: (uri, behavior) => Effect.sync(() => void state.behaviors.set(uri, behavior)),
+      connections: state.connections,
       journal: Effect.sync(() => [...state.journal])
     }
   })
 
 const decoder = new TextDecoder()
+
+const nullBodyStatuses = new Set([101, 204, 205, 304])
 
 const toFakeRequest = (request: HttpClientRequest.HttpClientRequest, url: URL): FakeRequest => ({
   method: request.method,
@@ -294,7 +394,10 @@ export const httpClient = (fake: PlexFakeService): HttpClient.HttpClient =>
         : Effect.succeed(
           HttpClientResponse.fromWeb(
             request,
-            new Response(response.body, { status: response.status, headers: response.headers })
+            new Response(nullBodyStatuses.has(response.status) ? null : response.body, {
+              status: response.status,
+              headers: response.headers
+            })
           )
         ))
   )
@@ -322,7 +425,7 @@ export const serve = (
   options: PlexFakeOptions & { readonly port?: number | undefined } = {}
 ): Effect.Effect<PlexFakeService, never, Scope.Scope> =>
   serveOnLoopback(options.port ?? 0, (origin) =>
-    make(options, { plexTvUrl: `${origin}/api/v2`, serverUrl: origin }))
+    make(options, { plexTvUrl: `${origin}/api/v2`, serverUrl: origin }, loopbackConnections(origin)))
 
 /**
  * `serve` as a layer.

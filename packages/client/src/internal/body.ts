@@ -22,11 +22,15 @@ export class TooLarge {
 
 const decoder = new TextDecoder()
 
+// These statuses never carry a body; asking the transport for one fails.
+const noBodyStatuses = new Set([204, 205, 304])
+
 /** @internal */
 export const readText = (
   response: HttpClientResponse.HttpClientResponse,
   limit: number
 ): Effect.Effect<string, HttpClientError.ResponseError | TooLarge> => {
+  if (noBodyStatuses.has(response.status)) return Effect.succeed("")
   const declared = Number(response.headers["content-length"] ?? Number.NaN)
   if (Number.isInteger(declared)) {
     return declared <= limit

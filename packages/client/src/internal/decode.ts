@@ -23,6 +23,9 @@ import { transportError } from "./transportFailure.js"
 /** A decoder built once per schema, at module load. @internal */
 export type Decoder<A> = (input: unknown) => Effect.Effect<A, ParseResult.ParseError>
 
+/** For answers whose body does not matter (ping, sign-out): read it, keep nothing. @internal */
+export const ignoreBody = (_: unknown): Effect.Effect<void, ParseResult.ParseError> => Effect.void
+
 // Schema messages quote the offending value ("Expected string, actual …"); that
 // value may be a token, so only the expectation is kept.
 const withoutActual = (message: string) => message.replace(/,\s*actual[\s\S]*$/, "")
@@ -66,7 +69,7 @@ export const decodeBody = <A>(
         ? new BodyTooLarge({ operation, status: response.status, limit: maxBodyBytes })
         : transportError(operation, "response", error, secrets)
     ),
-    Effect.flatMap((text) => parse(operation, response, text)),
+    Effect.flatMap((text) => decoder === ignoreBody ? Effect.succeed(undefined) : parse(operation, response, text)),
     Effect.flatMap((json) =>
       Effect.mapError(decoder(json), (error) => new SchemaMismatch({ operation, issues: toIssues(error) }))
     )

@@ -59,7 +59,7 @@ const baseUrl = (operation: string, target: Target, credentials: PlexCredentials
 export const authenticated = (
   operation: string,
   target: Target,
-  method: "GET" | "POST",
+  method: "GET" | "POST" | "DELETE",
   path: string,
   query = ""
 ): Effect.Effect<HttpClientRequest.HttpClientRequest, MissingCredential, PlexCredentials> =>
@@ -72,6 +72,20 @@ export const authenticated = (
           headers: { ...credentials.headers, [tokenHeaderName]: token }
         })
     ))
+
+/**
+ * A plex.tv request with the identity headers and no token, even when one is
+ * configured: sign-in and the PIN flow.
+ *
+ * @internal
+ */
+export const anonymous = (
+  method: "GET" | "POST",
+  path: string,
+  query = ""
+): Effect.Effect<HttpClientRequest.HttpClientRequest, never, PlexCredentials> =>
+  Effect.map(PlexCredentials, (credentials) =>
+    HttpClientRequest.make(method)(withQuery(credentials.plexTvUrl + path, query), { headers: credentials.headers }))
 
 /**
  * A plex.tv form POST that carries the identity headers and no token, even

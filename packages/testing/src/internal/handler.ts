@@ -7,7 +7,7 @@
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import { answer, type FakeConfig, notFound, plexTvRoute, serverRoute } from "./routes.js"
-import type { Fault, FakeState, Route } from "./state.js"
+import type { ConnectionBehavior, Fault, FakeState, JournalEntry, Route } from "./state.js"
 import { type FakeRequest, type FakeResponse, reply } from "./wire.js"
 
 /** @internal */
@@ -16,14 +16,30 @@ export interface Bases {
   readonly serverUrl: string
 }
 
-const route = (bases: Bases, request: FakeRequest): Route | "unknown" | "unreachable" => {
+interface Target {
+  readonly route: Route | "unknown" | "unreachable"
+  /** The path below the base it was addressed to. */
+  readonly path: string
+  readonly behavior: ConnectionBehavior
+}
+
+const ok: ConnectionBehavior = { _tag: "Ok" }
+
+const route = (state: FakeState, bases: Bases, request: FakeRequest): Target => {
   const href = request.url.href
   if (href.startsWith(`${bases.plexTvUrl}/`)) {
     const path = request.url.pathname.slice(new URL(bases.plexTvUrl).pathname.length)
-    return plexTvRoute(request.method, path) ?? "unknown"
+    return { route: plexTvRoute(request.method, path) ?? "unknown", path, behavior: ok }
   }
-  if (request.url.origin === new URL(bases.serverUrl).origin) return serverRoute(request.url.pathname) ?? "unknown"
-  return "unreachable"
+  const connection = state.connectionFor(request.url)
+  if (connection !== undefined) {
+    const path = request.url.pathname.slice(new URL(connection.uri).pathname.replace(/\/+$/, "").length)
+    return { route: serverRoute(path) ?? "unknown", path, behavior: state.behaviors.get(connection.uri) ?? ok }
+  }
+  if (request.url.origin === new URL(bases.serverUrl).origin) {
+    return { route: serverRoute(request.url.pathname) ?? "unknown", path: request.url.pathname, behavior: ok }
+  }
+  return { route: "unreachable", path: request.url.pathname, behavior: ok }
 }
 
 const faultResponse = (fault: Exclude<Fault, { _tag: "Delay" }>): FakeResponse => {
@@ -53,28 +69,34 @@ const masked = (request: FakeRequest) => ({
   body: request.body.replace(/(^|&)(password|verificationCode)=[^&]*/g, "$1$2=<redacted>")
 })
 
+const respond = (
+  state: FakeState,
+  config: FakeConfig,
+  request: FakeRequest,
+  { behavior, path, route: target }: Target
+): Effect.Effect<FakeResponse> =>
+  Effect.gen(function*() {
+    if (behavior._tag === "Unreachable") return { _tag: "Drop" } as const
+    if (behavior._tag === "Hang") return yield* Effect.never
+    if (behavior._tag === "Slow") yield* Effect.sleep(behavior.millis)
+    if (target === "unreachable") return { _tag: "Drop" } as const
+    const fault = target === "unknown" ? undefined : state.takeFault(target)
+    if (fault?._tag === "Delay") yield* Effect.sleep(fault.millis)
+    if (fault !== undefined && fault._tag !== "Delay") return faultResponse(fault)
+    return target === "unknown" ? notFound(request) : yield* answer(state, config, target, request, path)
+  })
+
 /** @internal */
 export const handle = (state: FakeState, config: FakeConfig, bases: Bases) =>
 (request: FakeRequest): Effect.Effect<FakeResponse> =>
-  Effect.gen(function*() {
-    const at = yield* Clock.currentTimeMillis
-    const target = route(bases, request)
-    const fault = target === "unknown" || target === "unreachable" ? undefined : state.takeFault(target)
-    if (fault?._tag === "Delay") yield* Effect.sleep(fault.millis)
-    const response: FakeResponse = target === "unreachable"
-      ? { _tag: "Drop" }
-      : fault !== undefined && fault._tag !== "Delay"
-      ? faultResponse(fault)
-      : target === "unknown"
-      ? notFound(request)
-      : yield* answer(state, config, target, request)
-    state.journal.push({
-      at,
-      method: request.method,
-      path: request.url.pathname + request.url.search,
-      ...masked(request),
-      status: response._tag === "Drop" ? "dropped" : response.status
-    })
-    if (state.journal.length > config.journalLimit) state.journal.splice(0, state.journal.length - config.journalLimit)
-    return response
+  Effect.flatMap(Clock.currentTimeMillis, (at) => {
+    const record = (status: JournalEntry["status"]) =>
+      Effect.sync(() => {
+        state.journal.push({ at, method: request.method, path: request.url.pathname + request.url.search, ...masked(request), status })
+        if (state.journal.length > config.journalLimit) state.journal.splice(0, state.journal.length - config.journalLimit)
+      })
+    return respond(state, config, request, route(state, bases, request)).pipe(
+      Effect.tap((response) => record(response._tag === "Drop" ? "dropped" : response.status)),
+      Effect.onInterrupt(() => record("interrupted"))
+    )
   })

@@ -7,13 +7,14 @@
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import { type AccountSpec, userBody } from "./account.js"
-import type { FakeState, Route } from "./state.js"
+import type { FakeState, PinState, Route } from "./state.js"
 import {
   type FakeRequest,
   type FakeResponse,
   negotiated,
   plexTvError,
   pmsError,
+  reply,
   wantsJson,
   xmlElement
 } from "./wire.js"
@@ -127,23 +128,156 @@ const sourceResources = (state: FakeState, request: FakeRequest, now: number): F
   )
 }
 
+const iso = (millis: number) => new Date(millis).toISOString().replace(/\.\d{3}Z$/, "Z")
+
+const pinBody = (pin: PinState) => ({
+  id: pin.id,
+  code: pin.code,
+  product: pin.product,
+  trusted: false,
+  qr: `https://plex.tv/api/v2/pins/qr/${pin.code}`,
+  clientIdentifier: pin.clientIdentifier,
+  location: {
+    code: "US",
+    european_union_member: false,
+    continent_code: "NA",
+    country: "United States",
+    city: "Springfield",
+    time_zone: "America/Chicago",
+    postal_code: "62701",
+    in_privacy_restricted_country: false,
+    in_privacy_restricted_region: false,
+    subdivisions: "Illinois",
+    coordinates: "39.8017, -89.6436"
+  },
+  expiresIn: Math.round((pin.expiresAt - pin.createdAt) / 1000),
+  createdAt: iso(pin.createdAt),
+  expiresAt: iso(pin.expiresAt),
+  authToken: pin.token ?? null,
+  newRegistration: pin.claimedBy === undefined ? null : false
+})
+
+const pinNotFound = { code: 1020, message: "Code not found or expired" }
+
+const createPin = (state: FakeState, request: FakeRequest, now: number): FakeResponse => {
+  const clientId = request.headers["x-plex-client-identifier"]
+  if (!clientId) return plexTvError(request, 400, missingClientId)
+  const strong = request.url.searchParams.get("strong") === "true"
+  const pin = state.createPin(strong, request.headers["x-plex-product"] ?? "", clientId, now)
+  return negotiated(request, 201, pinBody(pin), () => xmlElement("pin", pinBody(pin)))
+}
+
+const getPin = (state: FakeState, request: FakeRequest, path: string, now: number): FakeResponse => {
+  if (!request.headers["x-plex-client-identifier"]) return plexTvError(request, 400, missingClientId)
+  const pin = state.pins.get(Number(path.slice("/pins/".length)))
+  if (pin === undefined || now >= pin.expiresAt) return plexTvError(request, 404, pinNotFound)
+  return negotiated(request, 200, pinBody(pin), () => xmlElement("pin", pinBody(pin)))
+}
+
+const resources = (state: FakeState, request: FakeRequest, now: number): FakeResponse => {
+  if (!request.headers["x-plex-client-identifier"]) return plexTvError(request, 400, missingClientId)
+  const value = token(request)
+  const account = value === undefined ? undefined : state.tokens.get(value)
+  if (account === undefined) return plexTvError(request, 401, badCredentials)
+  const params = request.url.searchParams
+  const connections = state.connections
+    .filter((c) => params.get("includeRelay") === "1" || !c.relay)
+    .filter((c) => params.get("includeHttps") === "1" || c.protocol === "http")
+    .map((c) => ({ ...c, IPv6: false }))
+  const server = {
+    name: "Living Room Server",
+    product: "Plex Media Server",
+    productVersion: "1.41.3.9314-a0bfb8370",
+    platform: "Linux",
+    platformVersion: "6.8.0",
+    device: "PC",
+    clientIdentifier: serverMachineIdentifier,
+    createdAt: "2021-01-01T12:12:24Z",
+    lastSeenAt: iso(now),
+    provides: "server",
+    ownerId: account.serverAdmin ? null : 1,
+    sourceTitle: account.serverAdmin ? null : "owner",
+    publicAddress: "203.0.113.7",
+    accessToken: value!,
+    owned: account.serverAdmin,
+    home: false,
+    synced: false,
+    relay: true,
+    presence: true,
+    httpsRequired: false,
+    publicAddressMatches: false,
+    dnsRebindingProtection: false,
+    natLoopbackSupported: false,
+    connections
+  }
+  return negotiated(request, 200, [server], () => xmlElement("MediaContainer", { size: 1 }, xmlElement("resource", server)))
+}
+
+const withAccount = (state: FakeState, request: FakeRequest, then: (account: AccountSpec, token: string) => FakeResponse) => {
+  if (!request.headers["x-plex-client-identifier"]) return plexTvError(request, 400, missingClientId)
+  const value = token(request)
+  const account = value === undefined ? undefined : state.tokens.get(value)
+  return account === undefined ? plexTvError(request, 401, badCredentials) : then(account, value!)
+}
+
+/** The fake PMS's machine identifier (its resource `clientIdentifier`). @internal */
+export const serverMachineIdentifier = "8e2f1c7d5a3b4e6f9a0b1c2d3e4f5a6b"
+
+const identity = (request: FakeRequest): FakeResponse =>
+  negotiated(
+    request,
+    200,
+    { MediaContainer: { size: 0, claimed: true, machineIdentifier: serverMachineIdentifier, version: "1.41.3.9314-a0bfb8370" } },
+    () => xmlElement("MediaContainer", { size: 0, claimed: 1, machineIdentifier: serverMachineIdentifier })
+  )
+
 /** @internal */
-export const plexTvRoute = (method: string, path: string): Route | undefined =>
-  method === "POST" && path === "/users/signin" ? "signin" : method === "GET" && path === "/user" ? "user" : undefined
+export const plexTvRoute = (method: string, path: string): Route | undefined => {
+  if (method === "POST" && path === "/users/signin") return "signin"
+  if (method === "GET" && path === "/user") return "user"
+  if (method === "POST" && path === "/pins") return "createPin"
+  if (method === "GET" && /^\/pins\/[^/]+$/.test(path)) return "getPin"
+  if (method === "GET" && path === "/resources") return "resources"
+  if (method === "GET" && path === "/ping") return "ping"
+  if (method === "DELETE" && path === "/users/signout") return "signout"
+  return undefined
+}
 
 /** PMS answers the security routes on any verb (POST is preferred for the token). @internal */
 export const serverRoute = (path: string): Route | undefined =>
-  path === "/security/token" ? "transientToken" : path === "/security/resources" ? "sourceResources" : undefined
+  path === "/security/token"
+    ? "transientToken"
+    : path === "/security/resources"
+    ? "sourceResources"
+    : path === "/identity"
+    ? "identity"
+    : undefined
 
 /** @internal */
 export const answer = (
   state: FakeState,
   config: FakeConfig,
   route: Route,
-  request: FakeRequest
+  request: FakeRequest,
+  path: string
 ): Effect.Effect<FakeResponse> =>
   Effect.map(Clock.currentTimeMillis, (now) => {
     switch (route) {
+      case "createPin":
+        return createPin(state, request, now)
+      case "getPin":
+        return getPin(state, request, path, now)
+      case "resources":
+        return resources(state, request, now)
+      case "ping":
+        return withAccount(state, request, () => reply(200, "{}", "application/json"))
+      case "signout":
+        return withAccount(state, request, (_, value) => {
+          state.tokens.delete(value)
+          return reply(204, "", "text/plain")
+        })
+      case "identity":
+        return identity(request)
       case "signin":
         return signIn(state, config, request, now)
       case "user":

@@ -53,7 +53,13 @@ export const serveOnLoopback = <S extends Handler>(
     server.on("request", (req, res) => {
       readBody(req, (body) => {
         const fiber = Runtime.runFork(runtime)(
-          fake.handle({ method: req.method ?? "GET", url: new URL(req.url ?? "/", origin), headers: headersOf(req), body })
+          // The Host header names which of the server's addresses was used.
+          fake.handle({
+            method: req.method ?? "GET",
+            url: new URL(req.url ?? "/", req.headers.host === undefined ? origin : `http://${req.headers.host}`),
+            headers: headersOf(req),
+            body
+          })
         )
         res.on("close", () => {
           if (!res.writableEnded) Runtime.runFork(runtime)(Fiber.interrupt(fiber))

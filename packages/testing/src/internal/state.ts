@@ -7,7 +7,47 @@
 import type { AccountSpec } from "./account.js"
 
 /** @internal */
-export type Route = "signin" | "user" | "transientToken" | "sourceResources"
+export type Route =
+  | "signin"
+  | "user"
+  | "transientToken"
+  | "sourceResources"
+  | "createPin"
+  | "getPin"
+  | "resources"
+  | "ping"
+  | "signout"
+  | "identity"
+
+/** How one connection of the fake server behaves. @internal */
+export type ConnectionBehavior =
+  | { readonly _tag: "Ok" }
+  | { readonly _tag: "Unreachable" }
+  | { readonly _tag: "Hang" }
+  | { readonly _tag: "Slow"; readonly millis: number }
+
+/** @internal */
+export interface ConnectionSpec {
+  readonly uri: string
+  readonly protocol: "http" | "https"
+  readonly address: string
+  readonly port: number
+  readonly local: boolean
+  readonly relay: boolean
+}
+
+/** @internal */
+export interface PinState {
+  readonly id: number
+  readonly code: string
+  readonly strong: boolean
+  readonly product: string
+  readonly clientIdentifier: string
+  readonly createdAt: number
+  readonly expiresAt: number
+  claimedBy: AccountSpec | undefined
+  token: string | undefined
+}
 
 /** @internal */
 export type Fault =
@@ -23,7 +63,7 @@ export interface JournalEntry {
   readonly path: string
   readonly headers: Readonly<Record<string, string>>
   readonly body: string
-  readonly status: number | "dropped"
+  readonly status: number | "dropped" | "interrupted"
 }
 
 /** @internal */
@@ -56,12 +96,49 @@ export class FakeState {
   readonly failures = new Map<string, { count: number; lastAt: number }>()
   readonly faults = new Map<Route, Array<{ fault: Fault; remaining: number }>>()
   readonly journal: Array<JournalEntry> = []
+  readonly pins = new Map<number, PinState>()
+  readonly behaviors = new Map<string, ConnectionBehavior>()
+  readonly connections: ReadonlyArray<ConnectionSpec>
   epoch = 0
   private counter = 0
+  private pinCounter = 100_000
 
-  constructor(accounts: ReadonlyArray<AccountSpec>, sources: ReadonlyArray<SourceSpec>) {
+  constructor(
+    accounts: ReadonlyArray<AccountSpec>,
+    sources: ReadonlyArray<SourceSpec>,
+    connections: ReadonlyArray<ConnectionSpec>
+  ) {
     this.accounts = [...accounts]
     this.sources = sources
+    this.connections = connections
+  }
+
+  /** The connection whose URI prefixes this URL, the longest first. */
+  connectionFor(url: URL): ConnectionSpec | undefined {
+    const href = url.href
+    return [...this.connections]
+      .sort((a, b) => b.uri.length - a.uri.length)
+      .find((c) => href === c.uri || href.startsWith(`${c.uri.replace(/\/+$/, "")}/`))
+  }
+
+  createPin(strong: boolean, product: string, clientIdentifier: string, now: number): PinState {
+    const alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    const length = strong ? 25 : 4
+    let code = ""
+    for (let i = 0; i < length; i++) code += alphabet[Math.floor(Math.random() * alphabet.length)]
+    const pin: PinState = {
+      id: ++this.pinCounter,
+      code,
+      strong,
+      product,
+      clientIdentifier,
+      createdAt: now,
+      expiresAt: now + (strong ? 1800 : 900) * 1000,
+      claimedBy: undefined,
+      token: undefined
+    }
+    this.pins.set(pin.id, pin)
+    return pin
   }
 
   findAccount(login: string): AccountSpec | undefined {

@@ -1,0 +1,91 @@
+/**
+ * A stable `X-Plex-Client-Identifier`: generated once, kept in the XDG config
+ * directory with mode 0600, and the same on every run. Plex keys "Authorized
+ * Devices" and "new device" notifications on it, so a fresh identifier per run
+ * spams the server owner.
+ *
+ * @since 0.1.0
+ */
+import * as FileSystem from "@effect/platform/FileSystem"
+import type { PlatformError } from "@effect/platform/Error"
+import * as Path from "@effect/platform/Path"
+import * as Config from "effect/Config"
+import type * as ConfigError from "effect/ConfigError"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface ClientIdentityService {
+  readonly clientIdentifier: string
+  /** The file it is kept in. */
+  readonly file: string
+}
+
+/**
+ * @since 0.1.0
+ * @category context
+ */
+export class ClientIdentity extends Context.Tag("@effect-plex/client/ClientIdentity")<
+  ClientIdentity,
+  ClientIdentityService
+>() {}
+
+/**
+ * Options of `make` and `layer`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ClientIdentityOptions {
+  /** The folder under the config directory. Default `effect-plex`. */
+  readonly appName?: string | undefined
+  /** Use this folder instead of `$XDG_CONFIG_HOME/<appName>` (default `~/.config/<appName>`). */
+  readonly directory?: string | undefined
+}
+
+const configHome = Effect.gen(function*() {
+  const path = yield* Path.Path
+  const xdg = yield* Config.option(Config.nonEmptyString("XDG_CONFIG_HOME"))
+  if (Option.isSome(xdg)) return xdg.value
+  const home = yield* Config.option(Config.nonEmptyString("HOME"))
+  return path.join(Option.getOrElse(home, () => "."), ".config")
+})
+
+/**
+ * Reads the kept identifier, or creates and keeps a new UUID.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (
+  options: ClientIdentityOptions = {}
+): Effect.Effect<ClientIdentityService, PlatformError | ConfigError.ConfigError, FileSystem.FileSystem | Path.Path> =>
+  Effect.gen(function*() {
+    const fs = yield* FileSystem.FileSystem
+    const path = yield* Path.Path
+    const directory = options.directory ?? path.join(yield* configHome, options.appName ?? "effect-plex")
+    const file = path.join(directory, "client-identifier")
+    if (yield* fs.exists(file)) {
+      const kept = (yield* fs.readFileString(file)).trim()
+      if (kept.length > 0) return { clientIdentifier: kept, file }
+    }
+    const clientIdentifier = crypto.randomUUID()
+    yield* fs.makeDirectory(directory, { recursive: true, mode: 0o700 })
+    yield* fs.writeFileString(file, `${clientIdentifier}\n`, { mode: 0o600 })
+    yield* fs.chmod(file, 0o600)
+    return { clientIdentifier, file }
+  })
+
+/**
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (
+  options: ClientIdentityOptions = {}
+): Layer.Layer<ClientIdentity, PlatformError | ConfigError.ConfigError, FileSystem.FileSystem | Path.Path> =>
+  Layer.effect(ClientIdentity, make(options))

@@ -1,0 +1,168 @@
+/**
+ * Reaching a discovered server: probe all of its connections at once, and
+ * keep the best one that answers.
+ *
+ * Probes carry the identity headers, so the server owner gets no "new device"
+ * notification. After the first answer, a short grace window lets a better
+ * connection win: local over remote over relay, https over http. The losing
+ * probes are interrupted.
+ *
+ * @since 0.1.0
+ */
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClient from "@effect/platform/HttpClient"
+import * as Clock from "effect/Clock"
+import * as Deferred from "effect/Deferred"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import { currentAttemptTimeout } from "./internal/attemptTimeout.js"
+import { ignoreBody } from "./internal/decode.js"
+import { execute } from "./internal/execute.js"
+import { tokenHeaderName } from "./internal/secrets.js"
+import { forServer, type InvalidCredentials, PlexCredentials } from "./PlexCredentials.js"
+import { CandidateFailure, NoConnection } from "./PlexError.js"
+import type { Resource, ResourceConnection } from "./Resource.js"
+
+/**
+ * What one probe found.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Probe {
+  readonly connection: ResourceConnection
+  /** How long the answer took; `none` if it failed or was cut short. */
+  readonly latency: Option.Option<Duration.Duration>
+  /** Why it failed; `none` if it answered, or was interrupted after another won. */
+  readonly failure: Option.Option<string>
+}
+
+/**
+ * A server reached through its best connection, with credentials for it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ConnectedServer {
+  readonly resource: Resource
+  readonly connection: ResourceConnection
+  readonly probes: ReadonlyArray<Probe>
+  /** `PlexCredentials` for this server: its URL and its access token. Provide it to run PMS operations there. */
+  readonly credentials: Layer.Layer<PlexCredentials>
+}
+
+/**
+ * Options of `connect`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ConnectOptions {
+  /** How long to wait for a better connection after the first answers. Default 250 ms. */
+  readonly graceWindow?: Duration.DurationInput | undefined
+  /** How long one probe may take. Default 5 seconds. */
+  readonly probeTimeout?: Duration.DurationInput | undefined
+}
+
+/** Lower is better: local, then remote, then relay; https before http. @internal */
+const rank = (connection: ResourceConnection) =>
+  (connection.relay ? 4 : connection.local ? 0 : 2) + (connection.uri.startsWith("https:") ? 0 : 1)
+
+const operation = "connect"
+
+const probe = (connection: ResourceConnection, token: Option.Option<Redacted.Redacted<string>>) =>
+  Effect.gen(function*() {
+    const credentials = yield* PlexCredentials
+    if (!URL.canParse(connection.uri)) return yield* Effect.fail("not a valid URI")
+    const headers = Option.match(token, {
+      onNone: () => credentials.headers,
+      onSome: (value) => ({ ...credentials.headers, [tokenHeaderName]: Redacted.value(value) })
+    })
+    const request = HttpClientRequest.get(`${connection.uri.replace(/\/+$/, "")}/identity`, { headers })
+    yield* execute("probe", request, ignoreBody).pipe(Effect.mapError((error) => error.message))
+  })
+
+/**
+ * Probes every connection of `resource` and yields the best that answers.
+ * Fails with `NoConnection`, listing each candidate's reason, when none does.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { getResources, isServer } from "@effect-plex/client/Resource"
+ * import { connect } from "@effect-plex/client/ServerConnection"
+ * import { getTransientToken } from "@effect-plex/client/TransientToken"
+ *
+ * const program = Effect.gen(function*() {
+ *   const [server] = (yield* getResources()).filter(isServer)
+ *   const connected = yield* connect(server!)
+ *   return yield* getTransientToken().pipe(Effect.provide(connected.credentials))
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const connect = (
+  resource: Resource,
+  options: ConnectOptions = {}
+): Effect.Effect<ConnectedServer, NoConnection | InvalidCredentials, HttpClient.HttpClient | PlexCredentials> =>
+  Effect.gen(function*() {
+    const connections = resource.connections
+    const token = Option.orElse(resource.accessToken, () => Option.none())
+    const probeTimeout = Duration.decode(options.probeTimeout ?? "5 seconds")
+    const best = Math.min(...connections.map(rank))
+    const probes: Array<Probe> = connections.map((connection) => ({
+      connection,
+      latency: Option.none(),
+      failure: Option.none()
+    }))
+    const answered = yield* Deferred.make<void>()
+    const settled = yield* Deferred.make<void>()
+    let pending = connections.length
+    if (pending === 0) yield* Deferred.succeed(settled, undefined)
+    const start = yield* Clock.currentTimeMillis
+    const fibers = yield* Effect.forEach(connections, (connection, i) =>
+      probe(connection, token).pipe(
+        Effect.locally(currentAttemptTimeout, probeTimeout),
+        Effect.matchEffect({
+          onFailure: (reason) => Effect.sync(() => {
+            probes[i] = { ...probes[i]!, failure: Option.some(reason) }
+          }),
+          onSuccess: () =>
+            Effect.flatMap(Clock.currentTimeMillis, (now) => {
+              probes[i] = { ...probes[i]!, latency: Option.some(Duration.millis(now - start)) }
+              return Deferred.succeed(answered, undefined)
+            })
+        }),
+        Effect.ensuring(Effect.suspend(() => --pending === 0 ? Deferred.succeed(settled, undefined) : Effect.void)),
+        Effect.fork
+      ))
+    yield* Effect.raceFirst(Deferred.await(answered), Deferred.await(settled))
+    const winners = () => probes.filter((p) => Option.isSome(p.latency))
+    if (!winners().some((p) => rank(p.connection) === best)) {
+      yield* Effect.raceFirst(Effect.sleep(options.graceWindow ?? "250 millis"), Deferred.await(settled))
+    }
+    yield* Fiber.interruptAll(fibers)
+    const chosen = winners().sort((a, b) => rank(a.connection) - rank(b.connection))[0]
+    if (chosen === undefined) {
+      return yield* new NoConnection({
+        operation,
+        server: Option.getOrElse(resource.name, () => resource.clientIdentifier),
+        candidates: probes.map((p) =>
+          new CandidateFailure({ uri: p.connection.uri, reason: Option.getOrElse(p.failure, () => "no answer") })
+        )
+      })
+    }
+    const service = yield* forServer({ serverUrl: chosen.connection.uri, token: Option.getOrUndefined(token) })
+    return {
+      resource,
+      connection: chosen.connection,
+      probes: [...probes],
+      credentials: Layer.succeed(PlexCredentials, service)
+    }
+  }).pipe(Effect.withSpan("plex.connect"))

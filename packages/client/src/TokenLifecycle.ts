@@ -1,0 +1,87 @@
+/**
+ * Keeping a token alive, ending it, and telling whether it still works.
+ *
+ * @since 0.1.0
+ */
+import type * as HttpClient from "@effect/platform/HttpClient"
+import * as Data from "effect/Data"
+import * as Effect from "effect/Effect"
+import { ignoreBody } from "./internal/decode.js"
+import { execute } from "./internal/execute.js"
+import { authenticated } from "./internal/request.js"
+import type { PlexCredentials } from "./PlexCredentials.js"
+import type { CommonError, MissingCredential } from "./PlexError.js"
+import { getTokenDetails, type GetTokenDetailsError } from "./TokenDetails.js"
+import type { UserPlexAccount } from "./UserPlexAccount.js"
+
+/**
+ * `GET {plex.tv}/ping`: refreshes the token so that it does not expire.
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const ping: () => Effect.Effect<void, CommonError | MissingCredential, HttpClient.HttpClient | PlexCredentials> =
+  Effect.fn("plex.ping")(function*() {
+    const request = yield* authenticated("ping", "plex.tv", "GET", "/ping")
+    yield* execute("ping", request, ignoreBody)
+  })
+
+/**
+ * `DELETE {plex.tv}/users/signout`: ends the token.
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const signOut: () => Effect.Effect<void, CommonError | MissingCredential, HttpClient.HttpClient | PlexCredentials> =
+  Effect.fn("plex.signOut")(function*() {
+    const request = yield* authenticated("signOut", "plex.tv", "DELETE", "/users/signout")
+    yield* execute("signOut", request, ignoreBody)
+  })
+
+/**
+ * What `validate` concluded.
+ * - `Valid`: plex.tv accepted the token.
+ * - `Invalid`: plex.tv rejected it (401, or 422 "invalid token"), or there is none: discard it.
+ * - `Unknown`: plex.tv could not say (unreachable, 5xx, timeout, …): keep the token.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type TokenValidity = Data.TaggedEnum<{
+  Valid: { readonly account: UserPlexAccount }
+  Invalid: { readonly reason: string }
+  Unknown: { readonly reason: string }
+}>
+
+/**
+ * Constructors and matchers for `TokenValidity`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const TokenValidity = Data.taggedEnum<TokenValidity>()
+
+/**
+ * Whether the token still works. Never fails: an unreachable plex.tv is
+ * `Unknown`, never `Invalid`, so a network blip does not throw a token away.
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const validate = (): Effect.Effect<TokenValidity, never, HttpClient.HttpClient | PlexCredentials> =>
+  getTokenDetails().pipe(
+    Effect.map((account): TokenValidity => TokenValidity.Valid({ account })),
+    Effect.catchAll((error) => Effect.succeed(classify(error))),
+    Effect.withSpan("plex.validate")
+  )
+
+const classify = (error: GetTokenDetailsError): TokenValidity => {
+  if (error._tag === "MissingCredential") return TokenValidity.Invalid({ reason: "no token" })
+  if (error._tag === "Unauthorized" && error.status === 401) {
+    return TokenValidity.Invalid({ reason: "plex.tv rejected the token (401)" })
+  }
+  if (error._tag === "UnexpectedStatus" && error.status === 422) {
+    return TokenValidity.Invalid({ reason: "plex.tv reports an invalid token (422)" })
+  }
+  return TokenValidity.Unknown({ reason: error.message })
+}

@@ -1,0 +1,223 @@
+import { assert, describe, it } from "@effect/vitest"
+import { PlexFake } from "@effect-plex/testing"
+import { Chunk, ConfigProvider, Duration, Effect, Exit, Fiber, Layer, Option, Redacted, Schedule, Stream, TestClock } from "effect"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import { NodeContext } from "@effect/platform-node"
+import * as ClientIdentity from "../src/ClientIdentity.js"
+import * as Pin from "../src/Pin.js"
+import { PlexCredentials } from "../src/PlexCredentials.js"
+import { getResources, isServer } from "../src/Resource.js"
+import { connect } from "../src/ServerConnection.js"
+import { ping, signOut, TokenValidity, validate } from "../src/TokenLifecycle.js"
+import { getTokenDetails } from "../src/TokenDetails.js"
+import { getTransientToken } from "../src/TransientToken.js"
+
+const app = (token?: Redacted.Redacted<string>) =>
+  PlexCredentials.layer({ clientIdentifier: "beyond-tests", product: "Beyond Tests", token })
+
+/** Advances the TestClock in steps, so forked fibers can register their sleeps in between. */
+const advance = (total: Duration.DurationInput, steps = 20) =>
+  Effect.forEach(Array.from({ length: steps }), () => TestClock.adjust(Duration.divide(Duration.decode(total), steps).pipe(Option.getOrThrow)), {
+    discard: true
+  })
+
+const withFake = <A, E, R>(body: (fake: PlexFake.PlexFakeService) => Effect.Effect<A, E, R>, options: PlexFake.PlexFakeOptions = {}) =>
+  Effect.flatMap(PlexFake.PlexFake, body).pipe(Effect.provide(Layer.fresh(PlexFake.layer(options))))
+
+describe("PIN login", () => {
+  it.effect("creates a strong PIN, builds the Auth App URL, and waits for the token once claimed", () =>
+    withFake((fake) =>
+      Effect.gen(function*() {
+        const pin = yield* Pin.createPin().pipe(Effect.provide(app()))
+        assert.strictEqual(pin.code.length, 25)
+        assert.isTrue(Option.isNone(pin.authToken))
+        const url = yield* Pin.authAppUrl(pin, { forwardUrl: "https://my.app/done?x=1" }).pipe(Effect.provide(app()))
+        assert.strictEqual(
+          url,
+          `https://app.plex.tv/auth#?clientID=beyond-tests&code=${pin.code}&context[device][product]=Beyond%20Tests&forwardUrl=https%3A%2F%2Fmy.app%2Fdone%3Fx%3D1`
+        )
+        const waiting = yield* Effect.fork(Pin.waitForToken(pin).pipe(Effect.provide(app())))
+        yield* TestClock.adjust("3 seconds")
+        assert.isNull(waiting.unsafePoll())
+        yield* fake.claimPin(pin.id, "demo")
+        yield* TestClock.adjust("1 second")
+        const token = yield* Fiber.join(waiting)
+        const account = yield* getTokenDetails().pipe(Effect.provide(app(token)))
+        assert.strictEqual(Option.getOrNull(account.username), "demo")
+        const polls = (yield* fake.journal).filter((e) => e.path.startsWith("/api/v2/pins/"))
+        assert.deepStrictEqual(polls.map((e) => e.at), [0, 1000, 2000, 3000, 4000])
+      })
+    ))
+
+  it.effect("a short PIN expires after 15 minutes of TestClock time: waitForToken fails with PinExpired", () =>
+    withFake(() =>
+      Effect.gen(function*() {
+        const pin = yield* Pin.createPin({ strong: false }).pipe(Effect.provide(app()))
+        assert.strictEqual(pin.code.length, 4)
+        assert.deepStrictEqual(pin.expiresIn, Option.some(900))
+        const everyMinute = { schedule: Schedule.spaced("1 minute") }
+        const waiting = yield* Effect.fork(Pin.waitForToken(pin, everyMinute).pipe(Effect.provide(app()), Effect.flip))
+        yield* advance("14 minutes", 14)
+        assert.isNull(waiting.unsafePoll())
+        yield* advance("1 minute", 1)
+        const error = yield* Fiber.join(waiting)
+        assert.strictEqual(error._tag, "PinExpired")
+      })
+    ))
+
+  it.effect("an unknown PIN is PinNotFound (404, code 1020); polling is a Stream and can be interrupted", () =>
+    withFake(() =>
+      Effect.gen(function*() {
+        const missing = yield* Pin.getPin(424242).pipe(Effect.provide(app()), Effect.flip)
+        assert.strictEqual(missing._tag, "PinNotFound")
+        const pin = yield* Pin.createPin().pipe(Effect.provide(app()))
+        const seen = yield* Pin.poll(pin, { schedule: Schedule.spaced("2 seconds") }).pipe(
+          Stream.take(3),
+          Stream.runCollect,
+          Effect.provide(app()),
+          Effect.fork
+        )
+        yield* TestClock.adjust("4 seconds")
+        assert.strictEqual(Chunk.size(yield* Fiber.join(seen)), 3)
+        const forever = yield* Effect.fork(Pin.waitForToken(pin).pipe(Effect.provide(app())))
+        yield* TestClock.adjust("2 seconds")
+        assert.isTrue(Exit.isInterrupted(yield* Fiber.interrupt(forever)))
+      })
+    ))
+})
+
+describe("resources and connection racing", () => {
+  const discover = (fake: PlexFake.PlexFakeService) =>
+    Effect.gen(function*() {
+      const token = yield* fake.issueToken("demo")
+      const [server] = (yield* getResources().pipe(Effect.provide(app(token)))).filter(isServer)
+      return { server: server!, token }
+    })
+
+  it.effect("lists the server with its local, remote and relay connections", () =>
+    withFake((fake) =>
+      Effect.gen(function*() {
+        const { server } = yield* discover(fake)
+        assert.strictEqual(server.clientIdentifier, PlexFake.machineIdentifier)
+        assert.deepStrictEqual(server.connections.map((c) => [c.local, c.relay]), [[true, false], [false, false], [false, true]])
+        assert.isTrue(Option.isSome(server.accessToken))
+        const token = yield* fake.issueToken("demo")
+        const withoutRelay = yield* getResources({ includeRelay: false }).pipe(Effect.provide(app(token)))
+        assert.strictEqual(withoutRelay[0]!.connections.length, 2)
+      })
+    ))
+
+  it.effect("picks the local connection when it answers within the grace window, and runs PMS calls through it", () =>
+    withFake((fake) =>
+      Effect.gen(function*() {
+        const { server, token } = yield* discover(fake)
+        const [local, remote] = fake.connections
+        yield* fake.setConnection(local!.uri, PlexFake.Connections.slow("100 millis"))
+        const racing = yield* Effect.fork(connect(server).pipe(Effect.provide(app(token))))
+        yield* advance("300 millis", 30)
+        const connected = yield* Fiber.join(racing)
+        assert.strictEqual(connected.connection.uri, local!.uri)
+        assert.isTrue(connected.probes.some((p) => p.connection.uri === remote!.uri && Option.isSome(p.latency)))
+        const probes = (yield* fake.journal).filter((e) => e.path === "/identity" || e.path === "/relay/identity")
+        assert.isTrue(probes.every((p) => p.headers["x-plex-client-identifier"] === "beyond-tests"))
+        yield* fake.setConnection(local!.uri, PlexFake.Connections.ok)
+        const transient = yield* getTransientToken().pipe(Effect.provide(connected.credentials))
+        assert.match(Redacted.value(transient.token), /^transient-/)
+      })
+    ))
+
+  it.effect("picks a remote connection when the local one hangs, and interrupts the losers", () =>
+    withFake((fake) =>
+      Effect.gen(function*() {
+        const { server, token } = yield* discover(fake)
+        const [local, remote, relay] = fake.connections
+        yield* fake.setConnection(local!.uri, PlexFake.Connections.hang)
+        yield* fake.setConnection(relay!.uri, PlexFake.Connections.slow("10 seconds"))
+        const racing = yield* Effect.fork(connect(server, { graceWindow: "250 millis" }).pipe(Effect.provide(app(token))))
+        yield* advance("250 millis", 10)
+        const connected = yield* Fiber.join(racing)
+        assert.strictEqual(connected.connection.uri, remote!.uri)
+        const journal = yield* fake.journal
+        const statusOf = (uri: string) =>
+          journal.filter((e) => e.path.endsWith("/identity")).find((e) => uri === remote!.uri ? e.status === 200 : e.status === "interrupted")
+        assert.isDefined(statusOf(remote!.uri))
+        assert.strictEqual(journal.filter((e) => e.status === "interrupted").length, 2)
+      })
+    ))
+
+  it.effect("fails with NoConnection listing each candidate's reason when none answers", () =>
+    withFake((fake) =>
+      Effect.gen(function*() {
+        const { server, token } = yield* discover(fake)
+        for (const c of fake.connections) yield* fake.setConnection(c.uri, PlexFake.Connections.unreachable)
+        const error = yield* connect(server).pipe(Effect.provide(app(token)), Effect.flip)
+        assert.strictEqual(error._tag, "NoConnection")
+        if (error._tag === "NoConnection") {
+          assert.deepStrictEqual(error.candidates.map((c) => c.uri), fake.connections.map((c) => c.uri))
+          assert.isTrue(error.candidates.every((c) => c.reason.includes("connection failed")))
+        }
+      })
+    ))
+
+  it.effect("a probe that hangs is cut off by the probe timeout", () =>
+    withFake((fake) =>
+      Effect.gen(function*() {
+        const { server, token } = yield* discover(fake)
+        for (const c of fake.connections) yield* fake.setConnection(c.uri, PlexFake.Connections.hang)
+        const racing = yield* Effect.fork(connect(server, { probeTimeout: "2 seconds" }).pipe(Effect.provide(app(token)), Effect.flip))
+        yield* advance(Duration.seconds(2), 10)
+        const error = yield* Fiber.join(racing)
+        assert.strictEqual(error._tag, "NoConnection")
+      })
+    ))
+})
+
+describe("token lifecycle", () => {
+  it.effect("ping keeps a token alive; signOut ends it; validate says Valid, then Invalid", () =>
+    withFake((fake) =>
+      Effect.gen(function*() {
+        const token = yield* fake.issueToken("demo")
+        yield* ping().pipe(Effect.provide(app(token)))
+        assert.strictEqual((yield* validate().pipe(Effect.provide(app(token))))._tag, "Valid")
+        yield* signOut().pipe(Effect.provide(app(token)))
+        const after = yield* validate().pipe(Effect.provide(app(token)))
+        assert.isTrue(TokenValidity.$is("Invalid")(after))
+        assert.strictEqual((yield* validate().pipe(Effect.provide(app())))._tag, "Invalid")
+      })
+    ))
+
+  it.effect("validate answers Unknown, never Invalid, when plex.tv is down, slow or erroring", () =>
+    withFake((fake) =>
+      Effect.gen(function*() {
+        const token = yield* fake.issueToken("demo")
+        for (const fault of [PlexFake.Faults.drop, PlexFake.Faults.status(503), PlexFake.Faults.status(403), PlexFake.Faults.htmlBody]) {
+          yield* fake.inject("user", fault, { times: 1 })
+          const verdict = yield* validate().pipe(Effect.provide(app(token)))
+          assert.strictEqual(verdict._tag, "Unknown")
+        }
+        yield* fake.inject("user", PlexFake.Faults.delay("1 minute"), { times: 1 })
+        const slow = yield* Effect.fork(validate().pipe(Effect.provide(app(token))))
+        yield* TestClock.adjust("30 seconds")
+        assert.strictEqual((yield* Fiber.join(slow))._tag, "Unknown")
+        yield* fake.inject("user", PlexFake.Faults.status(422, { body: "<errors><error>Invalid token</error></errors>" }), { times: 1 })
+        assert.strictEqual((yield* validate().pipe(Effect.provide(app(token))))._tag, "Invalid")
+      })
+    ))
+})
+
+describe("ClientIdentity", () => {
+  it.effect("generates a UUID once, keeps it with mode 0600, and reads the same one back", () =>
+    Effect.gen(function*() {
+      const home = fs.mkdtempSync(path.join(os.tmpdir(), "effect-plex-identity-"))
+      const provider = ConfigProvider.fromMap(new Map([["XDG_CONFIG_HOME", home]]))
+      const first = yield* ClientIdentity.make({ appName: "my-app" }).pipe(Effect.withConfigProvider(provider))
+      const second = yield* ClientIdentity.make({ appName: "my-app" }).pipe(Effect.withConfigProvider(provider))
+      assert.match(first.clientIdentifier, /^[0-9a-f-]{36}$/)
+      assert.strictEqual(second.clientIdentifier, first.clientIdentifier)
+      assert.strictEqual(first.file, path.join(home, "my-app", "client-identifier"))
+      assert.strictEqual(fs.statSync(first.file).mode & 0o777, 0o600)
+      fs.rmSync(home, { recursive: true, force: true })
+    }).pipe(Effect.provide(NodeContext.layer)))
+})
