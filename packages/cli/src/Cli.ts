@@ -6,7 +6,11 @@
 import * as Args from "@effect/cli/Args"
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
+import * as Pin from "@effect-plex/client/Pin"
 import { PlexCredentials } from "@effect-plex/client/PlexCredentials"
+import { getResources, isServer } from "@effect-plex/client/Resource"
+import { connect } from "@effect-plex/client/ServerConnection"
+import { ping, signOut } from "@effect-plex/client/TokenLifecycle"
 import * as Credentials from "@effect-plex/client/PlexCredentials"
 import * as Retry from "@effect-plex/client/Retry"
 import { signIn } from "@effect-plex/client/SignIn"
@@ -15,7 +19,9 @@ import { getTokenDetails } from "@effect-plex/client/TokenDetails"
 import { getTransientToken } from "@effect-plex/client/TransientToken"
 import * as PlexFake from "@effect-plex/testing/PlexFake"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import * as Clock from "effect/Clock"
 import * as Console from "effect/Console"
+import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
@@ -91,10 +97,7 @@ const signin = Command.make("signin", {
     Effect.gen(function*() {
       const account = yield* signInWithPrompts(flags.login, flags.code)
       yield* Output.account(flags, "Signed in", account)
-      if (!flags.save) return
-      if (Option.isSome(fake)) return yield* Console.error("Not saved: that token belongs to the embedded fake Plex")
-      const file = yield* ConfigFile.save({ token: account.authToken })
-      yield* Console.error(`Token saved to ${file} (mode 0600)`)
+      if (flags.save) yield* saveToken(fake, account.authToken)
     }))).pipe(Command.withDescription("Sign in with a login and password; prompts for them, and for a 2FA code"))
 
 const whoami = Command.make("whoami", common, (flags) =>
@@ -117,6 +120,65 @@ const sourceInfo = Command.make("source-info", {
       (device) => Output.device(flags, device)
     ))
 ).pipe(Command.withDescription("Show how to reach a source the server knows"))
+
+const saveToken = (fake: Option.Option<PlexFake.PlexFakeService>, token: Redacted.Redacted<string>) =>
+  Option.isSome(fake)
+    ? Console.error("Not saved: that token belongs to the embedded fake Plex")
+    : Effect.flatMap(ConfigFile.save({ token }), (file) => Console.error(`Token saved to ${file} (mode 0600)`))
+
+const progress = (pin: Pin.Pin) =>
+  Effect.flatMap(Clock.currentTimeMillis, (now) => {
+    const left = Option.match(pin.expiresAt, {
+      onNone: () => "",
+      onSome: (at) => ` (expires in ${Math.max(0, Math.round((DateTime.toEpochMillis(at) - now) / 1000))} s)`
+    })
+    return Effect.sync(() => process.stderr.write(process.stderr.isTTY ? `\rWaiting for approval…${left}   ` : ""))
+  })
+
+const login = Command.make("login", {
+  ...common,
+  short: Options.boolean("short").pipe(Options.withDescription("A 4-character code for plex.tv/link instead of an Auth App link"))
+}, (flags) =>
+  withPlex(flags, false, (fake) =>
+    Effect.gen(function*() {
+      const pin = yield* Pin.createPin({ strong: !flags.short })
+      const url = yield* Pin.authAppUrl(pin)
+      yield* Console.error(flags.short ? `Go to https://plex.tv/link and enter ${pin.code}` : `Open this link to sign in:\n  ${url}`)
+      if (Option.isSome(fake)) {
+        yield* Console.error(`The embedded fake Plex approves it as ${PlexFake.demoAccount.username} in a moment.`)
+        yield* Effect.fork(Effect.delay(fake.value.claimPin(pin.id, PlexFake.demoAccount.username), "1500 millis"))
+      }
+      const token = yield* Pin.waitForToken(pin, { onPoll: progress })
+      if (process.stderr.isTTY) process.stderr.write("\n")
+      const account = yield* getTokenDetails().pipe(Retry.retry(), Credentials.withToken(token))
+      yield* Output.account(flags, "Signed in", account)
+      yield* saveToken(fake, token)
+    }))).pipe(Command.withDescription("Sign in with a PIN in the browser (Plex's Auth App): no password here, 2FA and SSO work"))
+
+const servers = Command.make("servers", common, (flags) =>
+  withPlex(flags, true, () =>
+    Effect.gen(function*() {
+      const found = (yield* getResources().pipe(Retry.retry())).filter(isServer)
+      const results = yield* Effect.forEach(found, (server) => Effect.map(Effect.either(connect(server)), (r) => [server, r] as const), {
+        concurrency: "unbounded"
+      })
+      yield* Output.servers(flags, results)
+    }))
+).pipe(Command.withDescription("List your servers, race their connections, and show the one chosen"))
+
+const pingCommand = Command.make("ping", common, (flags) =>
+  withPlex(flags, true, () =>
+    Effect.zipRight(ping().pipe(Retry.retry()), flags.json ? Console.log(JSON.stringify({ ok: true })) : Console.log("Token refreshed.")))
+).pipe(Command.withDescription("Keep the token alive"))
+
+const signout = Command.make("signout", common, (flags) =>
+  withPlex(flags, true, (fake) =>
+    Effect.gen(function*() {
+      yield* signOut()
+      if (Option.isNone(fake)) yield* ConfigFile.save({ token: undefined })
+      yield* flags.json ? Console.log(JSON.stringify({ ok: true })) : Console.log("Signed out; the token no longer works.")
+    }))
+).pipe(Command.withDescription("End the token, and forget it"))
 
 const step = (flags: Output.OutputFlags, n: number, total: number, title: string) =>
   flags.json ? Effect.void : Console.log(`\n[${n}/${total}] ${title}`)
@@ -170,7 +232,7 @@ const demo = Command.make("demo", common, (flags) =>
 
 export const command = Command.make("effect-plex").pipe(
   Command.withDescription("Plex authentication from the command line, built on effect-plex"),
-  Command.withSubcommands([signin, whoami, transientToken, sourceInfo, demo])
+  Command.withSubcommands([signin, login, whoami, transientToken, sourceInfo, servers, pingCommand, signout, demo])
 )
 
 export const run = Command.run(command, { name: "effect-plex", version: "0.1.0" })

@@ -9,6 +9,7 @@ import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 
 export class SavedSettings extends Schema.Class<SavedSettings>("SavedSettings")({
+  /** When absent, the ClientIdentity file supplies it. */
   clientIdentifier: Schema.optional(Schema.String),
   token: Schema.optional(Schema.Redacted(Schema.String)),
   serverUrl: Schema.optional(Schema.String),

@@ -22,6 +22,8 @@ const hints: Record<string, (error: any) => string> = {
   Timeout: (e) => `${e.message}: Plex is not answering`,
   DeadlineExceeded: (e) => `${e.message}: Plex is not answering`,
   InvalidCredentials: (e) => `${e.message}: fix the flag, the PLEX_* variable or the config file`,
+  PinExpired: () => "The PIN expired before it was approved: run `effect-plex login` again",
+  NoConnection: (e) => `${e.message}: check the server is on, and that this machine can reach one of its addresses`,
   NoInput: (e) => `${e.message}: pass it as a flag, or run in a terminal`
 }
 

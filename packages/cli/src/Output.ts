@@ -2,7 +2,11 @@
  * What the commands print: a short table for people, or one JSON document
  * with `--json`. Tokens are shown only when asked for (`--show-token`).
  */
+import type { ConnectedServer, Probe } from "@effect-plex/client/ServerConnection"
+import type { Resource } from "@effect-plex/client/Resource"
 import type { SourceDevice } from "@effect-plex/client/SourceConnection"
+import * as Duration from "effect/Duration"
+import * as Either from "effect/Either"
 import type { TransientToken } from "@effect-plex/client/TransientToken"
 import type { UserPlexAccount } from "@effect-plex/client/UserPlexAccount"
 import * as Console from "effect/Console"
@@ -83,3 +87,43 @@ export const device = (flags: OutputFlags, value: SourceDevice) =>
     },
     value.accessToken
   )
+
+const kind = (probe: Probe) => (probe.connection.relay ? "relay" : probe.connection.local ? "local" : "remote")
+
+const outcome = (probe: Probe) =>
+  Option.match(probe.latency, {
+    onSome: (latency) => `${Math.round(Duration.toMillis(latency))} ms`,
+    onNone: () => Option.getOrElse(probe.failure, () => "not needed (interrupted)")
+  })
+
+/** One line per server and candidate: the chosen connection, and each probe's latency or failure. */
+export const servers = (
+  flags: OutputFlags,
+  results: ReadonlyArray<readonly [Resource, Either.Either<ConnectedServer, { readonly message: string }>]>
+) =>
+  flags.json
+    ? Console.log(JSON.stringify(results.map(([resource, result]) => ({
+      name: Option.getOrNull(resource.name),
+      clientIdentifier: resource.clientIdentifier,
+      chosen: Either.match(result, { onLeft: () => null, onRight: (c) => c.connection.uri }),
+      error: Either.match(result, { onLeft: (e) => e.message, onRight: () => null }),
+      candidates: Either.match(result, {
+        onLeft: () => [],
+        onRight: (c) =>
+          c.probes.map((p) => ({
+            uri: p.connection.uri,
+            kind: kind(p),
+            latencyMs: Option.getOrNull(Option.map(p.latency, Duration.toMillis)),
+            failure: Option.getOrNull(p.failure)
+          }))
+      })
+    }))))
+    : Console.log(results.map(([resource, result]) =>
+      Either.match(result, {
+        onLeft: (error) => `${orDash(resource.name)}: no connection (${error.message})`,
+        onRight: (connected) =>
+          table(`${orDash(resource.name)} (${resource.clientIdentifier}) via ${connected.connection.uri}`, connected.probes.map((p) =>
+            [`${p.connection.uri === connected.connection.uri ? "* " : "  "}${kind(p)}`, `${p.connection.uri}  ${outcome(p)}`] as const
+          ))
+      })
+    ).join("\n\n") || "No servers.")

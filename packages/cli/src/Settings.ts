@@ -7,6 +7,7 @@
  * With no Plex configured at all, commands run against the embedded fake,
  * served on loopback so the real HTTP path is exercised.
  */
+import * as ClientIdentity from "@effect-plex/client/ClientIdentity"
 import * as PlexCredentials from "@effect-plex/client/PlexCredentials"
 import * as Config from "effect/Config"
 import * as ConfigProvider from "effect/ConfigProvider"
@@ -54,16 +55,20 @@ export const demoSource = Config.option(Config.nonEmptyString("PLEX_SOURCE"))
 
 export const resolve = (flags: Flags) =>
   Effect.gen(function*() {
-    let saved = yield* ConfigFile.load
-    const provider = layered(flags, saved)
-    const hasId = yield* Effect.withConfigProvider(Config.option(Config.string("PLEX_CLIENT_IDENTIFIER")), provider)
-    if (Option.isNone(hasId)) {
-      // One identifier per installation, kept, so Plex sees one device rather
-      // than a "new device" on every run.
-      yield* ConfigFile.save({ clientIdentifier: crypto.randomUUID() })
-      saved = yield* ConfigFile.load
-    }
-    const credentials = yield* Effect.withConfigProvider(PlexCredentials.config, layered(flags, saved))
+    const saved = yield* ConfigFile.load
+    const given = yield* Effect.withConfigProvider(
+      Config.option(Config.nonEmptyString("PLEX_CLIENT_IDENTIFIER")),
+      layered(flags, saved)
+    )
+    // One identifier per installation, kept, so Plex sees one device rather
+    // than a "new device" on every run.
+    const clientIdentifier = Option.isSome(given)
+      ? given.value
+      : (yield* ClientIdentity.make()).clientIdentifier
+    const credentials = yield* Effect.withConfigProvider(
+      PlexCredentials.config,
+      layered({ ...flags, clientId: Option.some(clientIdentifier) }, saved)
+    )
     const configured = credentials.token !== undefined || credentials.serverUrl !== undefined ||
       credentials.plexTvUrl !== undefined
     return { useFake: flags.fake || !configured, credentials } satisfies Settings

@@ -137,15 +137,64 @@ describe("effect-plex CLI", () => {
       assert.notInclude(source.stdout + source.stderr, token)
     }), 30_000)
 
-  it.live("keeps one client identifier across runs, and rejects bad usage with exit code 2", () =>
+  it.scopedLive("keeps one client identifier across runs (mode 0600), and rejects bad usage with exit code 2", () =>
     Effect.gen(function*() {
+      const fake = yield* PlexFake.serve()
       const home = freshHome()
-      yield* cli(["demo", "--json"], { home })
-      const first = JSON.parse(fs.readFileSync(configPath(home), "utf8")).clientIdentifier
-      yield* cli(["demo", "--json"], { home })
-      assert.strictEqual(JSON.parse(fs.readFileSync(configPath(home), "utf8")).clientIdentifier, first)
+      const file = path.join(home, "config", "effect-plex", "client-identifier")
+      const token = Redacted.value(yield* fake.issueToken("demo"))
+      yield* cli(["whoami"], { home, env: { ...against(fake), PLEX_TOKEN: token } })
+      const first = fs.readFileSync(file, "utf8").trim()
+      assert.strictEqual(fs.statSync(file).mode & 0o777, 0o600)
+      yield* cli(["whoami"], { home, env: { ...against(fake), PLEX_TOKEN: token } })
+      assert.strictEqual(fs.readFileSync(file, "utf8").trim(), first)
       assert.match(first, /^[0-9a-f-]{36}$/)
+      const sent = (yield* fake.journal).filter((e) => e.path === "/api/v2/user").map((e) => e.headers["x-plex-client-identifier"])
+      assert.deepStrictEqual(sent, [first, first])
       const bad = yield* cli(["whoami", "--no-such-flag"], { home })
       assert.strictEqual(bad.code, 2)
+    }), 30_000)
+
+  it.live("login runs the PIN flow end to end on the embedded fake, showing the link and never the token", () =>
+    Effect.gen(function*() {
+      const run = yield* cli(["login"], { home: freshHome() })
+      assert.strictEqual(run.code, 0, run.stderr)
+      assert.match(run.stderr, /Open this link to sign in:\n  https:\/\/app\.plex\.tv\/auth#\?clientID=[0-9a-f-]{36}&code=[A-Z0-9]{25}&context\[device\]\[product\]=effect-plex%20CLI/)
+      assert.include(run.stdout, "username    demo")
+      assert.notMatch(run.stdout + run.stderr, /fake-[0-9a-z]{8}/)
+      const short = yield* cli(["login", "--short", "--json"], { home: freshHome() })
+      assert.strictEqual(short.code, 0, short.stderr)
+      assert.match(short.stderr, /Go to https:\/\/plex\.tv\/link and enter [A-Z0-9]{4}/)
+      assert.strictEqual(JSON.parse(short.stdout).username, "demo")
+    }), 30_000)
+
+  it.scopedLive("servers races the connections and shows each candidate; ping and signout manage the token", () =>
+    Effect.gen(function*() {
+      const fake = yield* PlexFake.serve()
+      const home = freshHome()
+      const token = Redacted.value(yield* fake.issueToken("demo"))
+      const env = { ...against(fake), PLEX_TOKEN: token }
+      const [local, remote, relay] = fake.connections
+      yield* fake.setConnection(local!.uri, PlexFake.Connections.unreachable)
+      const listed = yield* cli(["servers", "--json"], { home, env })
+      assert.strictEqual(listed.code, 0, listed.stderr)
+      const [server] = JSON.parse(listed.stdout)
+      assert.strictEqual(server.chosen, remote!.uri)
+      assert.deepStrictEqual(server.candidates.map((c: { kind: string }) => c.kind), ["local", "remote", "relay"])
+      assert.isString(server.candidates[0].failure)
+      assert.isNumber(server.candidates[1].latencyMs)
+      assert.notInclude(listed.stdout, token)
+      yield* fake.setConnection(remote!.uri, PlexFake.Connections.unreachable)
+      yield* fake.setConnection(relay!.uri, PlexFake.Connections.unreachable)
+      const none = yield* cli(["servers"], { home, env })
+      assert.include(none.stdout, "no connection")
+
+      const pinged = yield* cli(["ping"], { home, env })
+      assert.strictEqual(pinged.code, 0, pinged.stderr)
+      const out = yield* cli(["signout"], { home, env })
+      assert.strictEqual(out.code, 0, out.stderr)
+      const after = yield* cli(["whoami"], { home, env })
+      assert.strictEqual(after.code, 1)
+      assert.match(after.stderr, /did not accept the token/)
     }), 30_000)
 })

@@ -150,6 +150,8 @@ export const authAppUrl = (pin: Pin, options: AuthAppUrlOptions = {}): Effect.Ef
 export interface PollOptions<R = never> {
   /** When to poll; every second by default, as Plex asks. */
   readonly schedule?: Schedule.Schedule<unknown, unknown, R> | undefined
+  /** Runs after each poll, e.g. to show progress. */
+  readonly onPoll?: ((pin: Pin) => Effect.Effect<void, never, R>) | undefined
 }
 
 const expired = (pin: Pin) =>
@@ -172,7 +174,10 @@ export const poll = <R = never>(
   Stream.repeatEffectWithSchedule(
     Effect.zipRight(expired(pin), getPin(pin.id)),
     options.schedule ?? Schedule.spaced(Duration.seconds(1))
-  ).pipe(Stream.takeUntil((current) => Option.isSome(current.authToken)))
+  ).pipe(
+    Stream.tap(options.onPoll ?? (() => Effect.void)),
+    Stream.takeUntil((current) => Option.isSome(current.authToken))
+  )
 
 /**
  * Waits until the user approves the PIN and returns its token. Bounded by
