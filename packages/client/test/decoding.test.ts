@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { DateTime, Effect, Either, Option, ParseResult, Redacted, Schema } from "effect"
+import { DateTime, Effect, Either, Equal, Option, ParseResult, Redacted, Schema } from "effect"
 import { fastDecoder } from "../src/internal/schemas.js"
 import { Pin } from "../src/Pin.js"
 import { Resource } from "../src/Resource.js"
@@ -173,6 +173,7 @@ describe("the fast account decoder", () => {
         assert.instanceOf(viaFast, UserPlexAccount)
         assert.deepStrictEqual(encode(viaFast), encode(viaSchema))
         assert.instanceOf(Option.getOrThrow(viaFast.profile), UserProfile)
+        assert.isTrue(Equal.equals(Option.getOrThrow(viaFast.profile), Option.getOrThrow(viaSchema.profile)))
       }
     }))
 

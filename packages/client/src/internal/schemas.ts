@@ -12,22 +12,34 @@ import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 
-/** @internal */
-export const IntLike = Schema.Union(
-  Schema.Int,
-  Schema.NumberFromString.pipe(Schema.int())
-).annotations({ identifier: "IntLike" })
+// Each primitive checks its accepted forms directly: a Schema union tries
+// every member in turn, and these run for most fields of every response.
 
-/** @internal */
-export const BoolLike = Schema.transformOrFail(
-  Schema.Union(Schema.Boolean, Schema.Literal(0, 1, "0", "1", "true", "false")),
-  Schema.Boolean,
-  {
-    strict: true,
-    decode: (value) => ParseResult.succeed(value === true || value === 1 || value === "1" || value === "true"),
-    encode: (value) => ParseResult.succeed(value)
-  }
-).annotations({ identifier: "BoolLike" })
+/** An integer, or a string of one. @internal */
+export const IntLike = Schema.transformOrFail(Schema.Unknown, Schema.Int, {
+  strict: true,
+  decode: (value, _, ast) => {
+    if (typeof value === "number" && Number.isInteger(value)) return ParseResult.succeed(value)
+    if (typeof value === "string" && /^-?\d+$/.test(value)) return ParseResult.succeed(Number(value))
+    return ParseResult.fail(new ParseResult.Type(ast, value, "Expected an integer or a string of one"))
+  },
+  encode: ParseResult.succeed
+}).annotations({ identifier: "IntLike" })
+
+const truthy = new Set<unknown>([true, 1, "1", "true"])
+const falsy = new Set<unknown>([false, 0, "0", "false"])
+
+/** true/false, 0/1, or their strings. @internal */
+export const BoolLike = Schema.transformOrFail(Schema.Unknown, Schema.Boolean, {
+  strict: true,
+  decode: (value, _, ast) =>
+    truthy.has(value)
+      ? ParseResult.succeed(true)
+      : falsy.has(value)
+      ? ParseResult.succeed(false)
+      : ParseResult.fail(new ParseResult.Type(ast, value, "Expected a boolean, 0/1, or their strings")),
+  encode: ParseResult.succeed
+}).annotations({ identifier: "BoolLike" })
 
 /** Unix epoch seconds (Plex's `PlexDateTime`), as a UTC `DateTime`. @internal */
 export const UnixSeconds = Schema.transformOrFail(IntLike, Schema.DateTimeUtcFromSelf, {
@@ -54,7 +66,7 @@ export const openStringEnum = <const Known extends ReadonlyArray<string>>(
 /** @internal */
 export const openIntEnum = <const Known extends ReadonlyArray<number>>(
   ..._known: Known
-): Schema.Schema<Known[number] | (number & {}), number | string> => IntLike
+): Schema.Schema<Known[number] | (number & {}), unknown> => IntLike
 
 /** A secret string: decoded as `Redacted` so it never prints. @internal */
 export const Secret = Schema.Redacted(Schema.String)
@@ -136,7 +148,7 @@ const planned = <S extends Schema.PropertySignature.Any>(signature: S, plan: () 
 
 type AnyClass = Schema.Schema.Any & {
   readonly fields: Schema.Struct.Fields
-  new(props: any, options?: boolean): unknown
+  readonly prototype: object
 }
 
 const isClass = (schema: unknown): schema is AnyClass =>
@@ -155,10 +167,12 @@ const planOf = (schema: unknown): Plan => {
   }
   const plan: Plan = {
     wire: Schema.Struct(wire as Schema.Struct.Fields),
+    // The props are already validated, so the instance is built from the
+    // prototype directly: the constructor would only re-merge defaults.
     convert: (value: Record<string, unknown>) => {
-      const props: Record<string, unknown> = {}
-      for (const [key, convert] of steps) props[key] = convert(value[key])
-      return new schema(props, true)
+      const instance = Object.create(schema.prototype) as Record<string, unknown>
+      for (const [key, convert] of steps) instance[key] = convert(value[key])
+      return instance
     }
   }
   classPlans.set(schema, plan)

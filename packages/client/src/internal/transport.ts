@@ -1,7 +1,7 @@
 /**
- * Stage 2: send the request. Transport failures become `TransportError`, no
- * trace headers go to Plex, and the token header is registered as redacted
- * for any middleware of the caller's HttpClient that logs requests.
+ * Stage 2: send the request. Transport failures become `TransportError`, and
+ * the token header is registered as redacted for any middleware of the
+ * caller's HttpClient that logs requests.
  *
  * Redirects are never followed: fetch would carry `X-Plex-Token` to another
  * origin, so a 3xx comes back as a status, with the caller's other fetch
@@ -10,6 +10,8 @@
  * The platform's own `http.client` span is replaced by one opened here: the
  * platform records the raw transport error, whose cause may quote what was
  * sent, while this span only ever fails with the scrubbed `TransportError`.
+ * With the platform span off, the platform adds no `b3` or `traceparent`
+ * header either, so no trace context goes to Plex.
  *
  * @internal
  */
@@ -56,7 +58,6 @@ export const send = (
     Effect.mapError((error) => transportError(operation, "request", error, secrets)),
     Effect.tap((response) => Effect.annotateCurrentSpan("http.response.status_code", response.status)),
     Effect.locally(HttpClient.currentTracerDisabledWhen, always),
-    Effect.locally(HttpClient.currentTracerPropagation, false),
     Effect.locallyWith(Headers.currentRedactedNames, addTokenHeaderName),
     Effect.withSpan(`http.client ${request.method}`, {
       kind: "client",
