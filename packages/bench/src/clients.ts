@@ -6,10 +6,11 @@ import { PlexCredentials } from "@effect-plex/client/PlexCredentials"
 import { signIn } from "@effect-plex/client/SignIn"
 import { getTokenDetails } from "@effect-plex/client/TokenDetails"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
-import type * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpBody from "@effect/platform/HttpBody"
+import * as HttpClient from "@effect/platform/HttpClient"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { PlexAPI } from "@lukehagar/plexjs"
-import { Layer, ManagedRuntime } from "effect"
+import { Effect, Layer, ManagedRuntime } from "effect"
 import * as undici from "undici"
 
 export interface Client {
@@ -83,10 +84,30 @@ const rawUndici = (plexTvUrl: string): Client => {
   }
 }
 
+/** The platform's undici client with no effect-plex on top: where the transport's own cost ends. */
+const platformUndici = (plexTvUrl: string): Client => {
+  const runtime = ManagedRuntime.make(NodeHttpClient.layerUndici)
+  const requestHeaders = { ...headers, "x-plex-token": token }
+  const details = HttpClient.get(`${plexTvUrl}/user`, { headers: requestHeaders }).pipe(
+    Effect.flatMap((response) => response.text),
+    Effect.map((text) => JSON.parse(text))
+  )
+  const signInCall = HttpClient.post(`${plexTvUrl}/users/signin`, {
+    headers,
+    body: HttpBody.text(form, "application/x-www-form-urlencoded")
+  }).pipe(Effect.flatMap((response) => response.text), Effect.map((text) => JSON.parse(text)))
+  return {
+    tokenDetails: () => runtime.runPromise(details),
+    signIn: () => runtime.runPromise(signInCall),
+    close: () => runtime.dispose()
+  }
+}
+
 export const clients: Record<string, (plexTvUrl: string) => Client> = {
   "effect-plex + FetchHttpClient": effectPlex(FetchHttpClient.layer),
   "effect-plex + NodeHttpClient.layerUndici": effectPlex(NodeHttpClient.layerUndici),
   "effect-plex + NodeHttpClient.layer (node:http)": effectPlex(NodeHttpClient.layer),
+  "@effect/platform undici client + JSON.parse (no effect-plex)": platformUndici,
   "plexjs 0.39.0": plexjs,
   "fetch + JSON.parse": rawFetch,
   "undici.request + JSON.parse": rawUndici
