@@ -88,7 +88,7 @@ export const createPin: (
   options?: { readonly strong?: boolean | undefined }
 ) => Effect.Effect<Pin, CommonError, HttpClient.HttpClient | PlexCredentials> = Effect.fn("plex.createPin")(
   function*(options: { readonly strong?: boolean | undefined } = {}) {
-    const request = yield* anonymous("POST", "/pins", `strong=${options.strong ?? true}`)
+    const request = yield* anonymous("POST", "/pins", { query: `strong=${options.strong ?? true}` })
     return yield* execute("createPin", request, decode)
   }
 )

@@ -60,6 +60,15 @@ export const isTransient = (error: unknown): boolean => {
 const retryAfter = (error: unknown): Option.Option<Duration.Duration> =>
   error instanceof RateLimited ? error.retryAfter : Option.none()
 
+/** Feeds each failure to the schedule, and waits at least its `Retry-After`. */
+const honourRetryAfter = <Out, R>(schedule: Schedule.Schedule<Out, unknown, R>) =>
+  schedule.pipe(
+    Schedule.intersect(Schedule.identity<unknown>()),
+    Schedule.modifyDelay(([, error], delay) =>
+      Option.match(retryAfter(error), { onNone: () => delay, onSome: (wait) => Duration.max(delay, wait) })
+    )
+  )
+
 /**
  * Options of `makeTransient`.
  *
@@ -93,10 +102,7 @@ export const makeTransient = (options: TransientOptions = {}): Policy => {
     Schedule.jittered,
     Schedule.modifyDelay((_, delay) => Duration.min(delay, maxDelay)),
     Schedule.intersect(Schedule.recurs(Math.max(0, (options.maxAttempts ?? 4) - 1))),
-    Schedule.intersect(Schedule.identity<unknown>()),
-    Schedule.modifyDelay(([, error], delay) =>
-      Option.match(retryAfter(error), { onNone: () => delay, onSome: (wait) => Duration.max(delay, wait) })
-    ),
+    honourRetryAfter,
     Schedule.whileInput((error: unknown) =>
       isTransient(error) &&
       Option.match(retryAfter(error), { onNone: () => true, onSome: (wait) => Duration.lessThanOrEqualTo(wait, maxRetryAfter) })
@@ -129,13 +135,7 @@ export const none: Policy = Schedule.stop
  * @category policies
  */
 export const onlyTransient = <Out, R>(schedule: Schedule.Schedule<Out, unknown, R>): Policy<[Out, unknown], R> =>
-  schedule.pipe(
-    Schedule.intersect(Schedule.identity<unknown>()),
-    Schedule.modifyDelay(([, error], delay) =>
-      Option.match(retryAfter(error), { onNone: () => delay, onSome: (wait) => Duration.max(delay, wait) })
-    ),
-    Schedule.whileInput(isTransient)
-  )
+  honourRetryAfter(schedule).pipe(Schedule.whileInput(isTransient))
 
 const withAttempts = <E>(error: E, attempts: number): E => {
   if (!isPlexError(error)) return error

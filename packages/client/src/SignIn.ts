@@ -10,7 +10,7 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import { execute } from "./internal/execute.js"
 import { fastDecoder } from "./internal/schemas.js"
-import { anonymousForm, encodeParams, type Params } from "./internal/request.js"
+import { anonymous, encodeParams, type Params } from "./internal/request.js"
 import type { PlexCredentials } from "./PlexCredentials.js"
 import {
   type BadRequest,
@@ -94,7 +94,7 @@ export const postUsersSignInData: (
   if (request.login.length === 0) return yield* new InvalidInput({ operation, field: "login", reason: "is empty" })
   if (password.length === 0) return yield* new InvalidInput({ operation, field: "password", reason: "is empty" })
   const body = yield* encodeParams(operation, form(request, password))
-  const httpRequest = yield* anonymousForm("/users/signin", body)
+  const httpRequest = yield* anonymous("POST", "/users/signin", { form: body })
   return yield* execute(operation, httpRequest, decode, [password]).pipe(
     Effect.catchTags({ BadRequest: refine, Unauthorized: refine })
   )

@@ -9,25 +9,25 @@ import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import { execute } from "./internal/execute.js"
 import { authenticated, encodeParams } from "./internal/request.js"
-import { boolWithDefault, IntLike, oneOrMany, openStringEnum, optionalOption, Secret } from "./internal/schemas.js"
+import { oneOrMany, optionalOption, Secret } from "./internal/schemas.js"
 import type { PlexCredentials } from "./PlexCredentials.js"
 import { type CommonError, InvalidInput, type MissingCredential } from "./PlexError.js"
+import { ResourceConnection } from "./Resource.js"
 
 /**
- * One way to reach the source. Connect with `uri`: recorded responses show
- * `address` and `uri` can disagree.
+ * One way to reach the source: the same shape as a resource's connections.
+ * Connect with `uri`: recorded responses show `address` and `uri` can disagree.
  *
  * @since 0.1.0
  * @category schemas
  */
-export class SourceConnection extends Schema.Class<SourceConnection>("@effect-plex/client/SourceConnection")({
-  uri: Schema.String,
-  protocol: optionalOption(openStringEnum("http", "https")),
-  address: optionalOption(Schema.String),
-  port: optionalOption(IntLike),
-  local: boolWithDefault(false),
-  relay: boolWithDefault(false)
-}) {}
+export const SourceConnection = ResourceConnection
+
+/**
+ * @since 0.1.0
+ * @category schemas
+ */
+export type SourceConnection = ResourceConnection
 
 /**
  * The source's `Device`: its identity, a transient `accessToken` for it (as

@@ -82,23 +82,10 @@ export const authenticated = (
 export const anonymous = (
   method: "GET" | "POST",
   path: string,
-  query = ""
+  options: { readonly query?: string | undefined; readonly form?: string | undefined } = {}
 ): Effect.Effect<HttpClientRequest.HttpClientRequest, never, PlexCredentials> =>
   Effect.map(PlexCredentials, (credentials) =>
-    HttpClientRequest.make(method)(withQuery(credentials.plexTvUrl + path, query), { headers: credentials.headers }))
-
-/**
- * A plex.tv form POST that carries the identity headers and no token, even
- * when one is configured.
- *
- * @internal
- */
-export const anonymousForm = (
-  path: string,
-  form: string
-): Effect.Effect<HttpClientRequest.HttpClientRequest, never, PlexCredentials> =>
-  Effect.map(PlexCredentials, (credentials) =>
-    HttpClientRequest.post(credentials.plexTvUrl + path, {
+    HttpClientRequest.make(method)(withQuery(credentials.plexTvUrl + path, options.query ?? ""), {
       headers: credentials.headers,
-      body: HttpBody.text(form, "application/x-www-form-urlencoded")
+      body: options.form === undefined ? undefined : HttpBody.text(options.form, "application/x-www-form-urlencoded")
     }))

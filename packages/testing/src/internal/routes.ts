@@ -79,13 +79,8 @@ const signIn = (state: FakeState, config: FakeConfig, request: FakeRequest, now:
   return userResponse(request, 201, account, state.issueToken(account), now)
 }
 
-const user = (state: FakeState, request: FakeRequest, now: number): FakeResponse => {
-  if (!request.headers["x-plex-client-identifier"]) return plexTvError(request, 400, missingClientId)
-  const value = token(request)
-  const account = value === undefined ? undefined : state.tokens.get(value)
-  if (account === undefined) return plexTvError(request, 401, badCredentials)
-  return userResponse(request, 200, account, value!, now)
-}
+const user = (state: FakeState, request: FakeRequest, now: number): FakeResponse =>
+  withAccount(state, request, (account, value) => userResponse(request, 200, account, value, now))
 
 const transientToken = (state: FakeState, request: FakeRequest, now: number): FakeResponse => {
   const account = state.pmsAccount(token(request), now)
@@ -174,46 +169,44 @@ const getPin = (state: FakeState, request: FakeRequest, path: string, now: numbe
   return negotiated(request, 200, pinBody(pin), () => xmlElement("pin", pinBody(pin)))
 }
 
-const resources = (state: FakeState, request: FakeRequest, now: number): FakeResponse => {
-  if (!request.headers["x-plex-client-identifier"]) return plexTvError(request, 400, missingClientId)
-  const value = token(request)
-  const account = value === undefined ? undefined : state.tokens.get(value)
-  if (account === undefined) return plexTvError(request, 401, badCredentials)
-  const params = request.url.searchParams
-  const connections = state.connections
-    .filter((c) => params.get("includeRelay") === "1" || !c.relay)
-    .filter((c) => params.get("includeHttps") === "1" || c.protocol === "http")
-    .map((c) => ({ ...c, IPv6: false }))
-  const server = {
-    name: "Living Room Server",
-    product: "Plex Media Server",
-    productVersion: "1.41.3.9314-a0bfb8370",
-    platform: "Linux",
-    platformVersion: "6.8.0",
-    device: "PC",
-    clientIdentifier: serverMachineIdentifier,
-    createdAt: "2021-01-01T12:12:24Z",
-    lastSeenAt: iso(now),
-    provides: "server",
-    ownerId: account.serverAdmin ? null : 1,
-    sourceTitle: account.serverAdmin ? null : "owner",
-    publicAddress: "203.0.113.7",
-    accessToken: value!,
-    owned: account.serverAdmin,
-    home: false,
-    synced: false,
-    relay: true,
-    presence: true,
-    httpsRequired: false,
-    publicAddressMatches: false,
-    dnsRebindingProtection: false,
-    natLoopbackSupported: false,
-    connections
-  }
-  return negotiated(request, 200, [server], () => xmlElement("MediaContainer", { size: 1 }, xmlElement("resource", server)))
-}
+const resources = (state: FakeState, request: FakeRequest, now: number): FakeResponse =>
+  withAccount(state, request, (account, value) => {
+    const params = request.url.searchParams
+    const connections = state.connections
+      .filter((c) => params.get("includeRelay") === "1" || !c.relay)
+      .filter((c) => params.get("includeHttps") === "1" || c.protocol === "http")
+      .map((c) => ({ ...c, IPv6: false }))
+    const server = {
+      name: "Living Room Server",
+      product: "Plex Media Server",
+      productVersion: "1.41.3.9314-a0bfb8370",
+      platform: "Linux",
+      platformVersion: "6.8.0",
+      device: "PC",
+      clientIdentifier: serverMachineIdentifier,
+      createdAt: "2021-01-01T12:12:24Z",
+      lastSeenAt: iso(now),
+      provides: "server",
+      ownerId: account.serverAdmin ? null : 1,
+      sourceTitle: account.serverAdmin ? null : "owner",
+      publicAddress: "203.0.113.7",
+      accessToken: value,
+      owned: account.serverAdmin,
+      home: false,
+      synced: false,
+      relay: true,
+      presence: true,
+      httpsRequired: false,
+      publicAddressMatches: false,
+      dnsRebindingProtection: false,
+      natLoopbackSupported: false,
+      connections
+    }
+    return negotiated(request, 200, [server], () => xmlElement("MediaContainer", { size: 1 }, xmlElement("resource", server)))
+  })
 
-const withAccount = (state: FakeState, request: FakeRequest, then: (account: AccountSpec, token: string) => FakeResponse) => {
+/** plex.tv's checks for a signed-in call: a client identifier (400/1000), then a known token (401/1001). */
+function withAccount(state: FakeState, request: FakeRequest, then: (account: AccountSpec, token: string) => FakeResponse) {
   if (!request.headers["x-plex-client-identifier"]) return plexTvError(request, 400, missingClientId)
   const value = token(request)
   const account = value === undefined ? undefined : state.tokens.get(value)
