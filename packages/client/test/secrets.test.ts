@@ -73,6 +73,8 @@ const faults: ReadonlyArray<readonly [string, (secrets: Secrets, operation: stri
   ["503", () => ({ status: 503, body: "<html>down</html>" })],
   ["302 elsewhere", () => ({ status: 302, headers: { location: "http://elsewhere.example/" } })],
   ["malformed", (s) => ({ status: 200, body: `{"authToken": "${s.accountToken}", "id": ` })],
+  // V8 quotes the input in some JSON.parse messages.
+  ["malformed, quoted back by JSON.parse", (s) => ({ status: 200, body: `{"authToken":${s.accountToken}}` })],
   ["wrong types", (s) => json(200, { id: "x", uuid: 1, authToken: 42, MediaContainer: { token: 42, note: s.accountToken } })],
   ["empty", () => ({ status: 200, body: "" })],
   ["xml", (s) => ({ status: 200, body: `<user authToken="${s.accountToken}"/>` })],

@@ -30,6 +30,10 @@ export const ignoreBody = (_: unknown): Effect.Effect<void, ParseResult.ParseErr
 // value may be a token, so only the expectation is kept.
 const withoutActual = (message: string) => message.replace(/,\s*actual[\s\S]*$/, "")
 
+// V8 quotes the body in some JSON.parse messages (`Unexpected token 'S', "…" is
+// not valid JSON`); the body may hold a token, so only the diagnosis is kept.
+const withoutInput = (message: string) => message.replace(/,[\s\S]*is not valid JSON$/, "")
+
 const toIssues = (error: ParseResult.ParseError): Array<SchemaIssue> =>
   ParseResult.ArrayFormatter.formatErrorSync(error).slice(0, 10).map((issue) =>
     new SchemaIssue({
@@ -52,7 +56,9 @@ const parse = (
   try {
     return Effect.succeed(JSON.parse(trimmed) as unknown)
   } catch (e) {
-    return Effect.fail(new MalformedJson({ operation, status, reason: e instanceof Error ? e.message : String(e) }))
+    return Effect.fail(
+      new MalformedJson({ operation, status, reason: withoutInput(e instanceof Error ? e.message : String(e)) })
+    )
   }
 }
 
