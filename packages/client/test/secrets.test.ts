@@ -67,6 +67,10 @@ const operations: ReadonlyArray<Operation> = [
 const faults: ReadonlyArray<readonly [string, (secrets: Secrets, operation: string) => Reply]> = [
   ["400", () => json(400, { errors: [{ code: 1000, message: "X-Plex-Client-Identifier is missing", status: 400 }] })],
   ["401", () => json(401, { errors: [{ code: 1001, message: "User could not be authenticated", status: 401 }] })],
+  // A server may echo what it was sent.
+  ["401 echoing the token", (s, operation) => json(401, {
+    errors: [{ code: 1001, message: `bad credentials: ${operation === "postUsersSignInData" ? s.signInPassword : s.configuredToken}` }]
+  })],
   ["1029", () => json(401, { errors: [{ code: 1029, message: "Please enter the verification code", status: 401 }] })],
   ["1031", () => json(401, { errors: [{ code: 1031, message: "locked", status: 401 }] })],
   ["429", () => json(429, {}, { "retry-after": "1" })],

@@ -26,7 +26,7 @@ export const execute = <A>(
   return FiberRef.get(currentAttemptTimeout).pipe(
     Effect.flatMap((timeout) =>
       send(operation, request, secrets).pipe(
-        Effect.flatMap((response) => checkStatus(operation, response)),
+        Effect.flatMap((response) => checkStatus(operation, response, secrets)),
         Effect.flatMap((response) => decodeBody(operation, decoder, response, secrets)),
         Effect.timeoutFail({ duration: timeout, onTimeout: () => new Timeout({ operation, timeout }) })
       )

@@ -22,10 +22,16 @@ import { parseErrorDetails } from "./errorBody.js"
 // Plex's error bodies are a few hundred bytes; more is a page nobody needs.
 const maxErrorBodyBytes = 64 * 1024
 import { parseRetryAfter } from "./retryAfter.js"
+import { scrub } from "./secrets.js"
 
-const readDetails = (response: HttpClientResponse.HttpClientResponse): Effect.Effect<Array<PlexErrorDetail>> =>
+// A server may echo what it was sent ("token … is invalid"), so the details
+// are scrubbed of it like transport errors are.
+const readDetails = (
+  response: HttpClientResponse.HttpClientResponse,
+  secrets: ReadonlyArray<string>
+): Effect.Effect<Array<PlexErrorDetail>> =>
   readText(response, maxErrorBodyBytes).pipe(
-    Effect.map(parseErrorDetails),
+    Effect.map((text) => parseErrorDetails(scrub(text, secrets))),
     Effect.orElseSucceed(() => [])
   )
 
@@ -55,8 +61,9 @@ const toError = (
 /** @internal */
 export const checkStatus = (
   operation: string,
-  response: HttpClientResponse.HttpClientResponse
+  response: HttpClientResponse.HttpClientResponse,
+  secrets: ReadonlyArray<string>
 ): Effect.Effect<HttpClientResponse.HttpClientResponse, StatusError> =>
   response.status >= 200 && response.status < 300
     ? Effect.succeed(response)
-    : Effect.flatMap(readDetails(response), (errors) => toError(operation, response, errors))
+    : Effect.flatMap(readDetails(response, secrets), (errors) => toError(operation, response, errors))
