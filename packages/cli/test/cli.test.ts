@@ -197,4 +197,18 @@ describe("effect-plex CLI", () => {
       assert.strictEqual(after.code, 1)
       assert.match(after.stderr, /did not accept the token/)
     }), 30_000)
+
+  it.scopedLive("demo against a configured Plex runs whoami, transient-token and source-info, without the fake's notice", () =>
+    Effect.gen(function*() {
+      const fake = yield* PlexFake.serve()
+      const token = Redacted.value(yield* fake.issueToken("demo"))
+      const run = yield* cli(["demo"], {
+        home: freshHome(),
+        env: { ...against(fake), PLEX_TOKEN: token, PLEX_SOURCE: PlexFake.demoSource.source }
+      })
+      assert.strictEqual(run.code, 0, run.stderr)
+      assert.notInclude(run.stderr, "No Plex configured")
+      for (const step of ["[1/3] whoami", "[2/3] transient-token", "[3/3] source-info"]) assert.include(run.stdout, step)
+      assert.notInclude(run.stdout + run.stderr, token)
+    }), 30_000)
 })
