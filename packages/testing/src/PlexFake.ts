@@ -26,9 +26,6 @@
  * @since 0.1.0
  */
 import * as HttpClient from "@effect/platform/HttpClient"
-import * as HttpClientError from "@effect/platform/HttpClientError"
-import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -36,7 +33,9 @@ import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
 import type { AccountSpec } from "./internal/account.js"
+import * as defaults from "./internal/defaults.js"
 import { type Bases, handle } from "./internal/handler.js"
+import { inMemoryClient } from "./internal/memoryClient.js"
 import { serveOnLoopback } from "./internal/server.js"
 import { serverMachineIdentifier } from "./internal/routes.js"
 import {
@@ -137,16 +136,13 @@ export interface PlexFakeOptions {
 }
 
 /**
- * The account the fake has when none is given.
+ * The account the fake has when none is given: `demo` / `demo@example.com`,
+ * password `plex-demo-password`, no 2FA.
  *
  * @since 0.1.0
  * @category constants
  */
-export const demoAccount = {
-  username: "demo",
-  email: "demo@example.com",
-  password: "plex-demo-password"
-} as const satisfies FakeAccount
+export const demoAccount: typeof defaults.demoAccount = defaults.demoAccount
 
 /**
  * The source the fake PMS knows when none is given.
@@ -154,16 +150,7 @@ export const demoAccount = {
  * @since 0.1.0
  * @category constants
  */
-export const demoSource: SourceSpec = {
-  source: "server://5c1f0e8d2b7a4c3e9f60a1b2c3d4e5f6",
-  name: "Living Room Server",
-  clientIdentifier: "5c1f0e8d2b7a4c3e9f60a1b2c3d4e5f6",
-  connections: [
-    { protocol: "https", address: "192.168.1.20", port: 32400, uri: "https://192-168-1-20.5c1f0e8d2b7a4c3e9f60a1b2c3d4e5f6.plex.direct:32400", local: true, relay: false },
-    { protocol: "https", address: "203.0.113.7", port: 32400, uri: "https://203-0-113-7.5c1f0e8d2b7a4c3e9f60a1b2c3d4e5f6.plex.direct:32400", local: false, relay: false },
-    { protocol: "https", address: "198.51.100.9", port: 8443, uri: "https://198-51-100-9.5c1f0e8d2b7a4c3e9f60a1b2c3d4e5f6.plex.direct:8443", local: false, relay: true }
-  ]
-}
+export const demoSource: SourceSpec = defaults.demoSource
 
 /**
  * @since 0.1.0
@@ -242,37 +229,6 @@ export const Connections = {
   slow: (duration: Duration.DurationInput): ConnectionBehavior => ({ _tag: "Slow", millis: Duration.toMillis(duration) })
 }
 
-const connection = (
-  uri: string,
-  address: string,
-  port: number,
-  kind: "local" | "remote" | "relay"
-): ConnectionSpec => ({
-  uri,
-  protocol: uri.startsWith("https:") ? "https" : "http",
-  address,
-  port,
-  local: kind === "local",
-  relay: kind === "relay"
-})
-
-/** In memory: three names that only the fake answers. */
-const inMemoryConnections = (serverUrl: string): ReadonlyArray<ConnectionSpec> => [
-  connection(serverUrl, "192.168.1.20", 32400, "local"),
-  connection("http://203-0-113-7.remote.plex-fake.invalid:32400", "203.0.113.7", 32400, "remote"),
-  connection("https://relay.plex-fake.invalid:8443", "198.51.100.9", 8443, "relay")
-]
-
-/** On loopback: the same server under three addresses a real client can reach. */
-const loopbackConnections = (origin: string): ReadonlyArray<ConnectionSpec> => {
-  const port = Number(new URL(origin).port)
-  return [
-    connection(origin, "127.0.0.1", port, "local"),
-    connection(`http://localhost:${port}`, "127.0.0.1", port, "remote"),
-    connection(`${origin}/relay`, "127.0.0.1", port, "relay")
-  ]
-}
-
 const accountSpec = (account: FakeAccount, index: number): AccountSpec => ({
   username: account.username,
   email: account.email ?? `${account.username}@example.com`,
@@ -303,7 +259,7 @@ export const inMemoryBases: Bases = { plexTvUrl: "https://plex.tv/api/v2", serve
 export const make = (
   options: PlexFakeOptions = {},
   bases: Bases = inMemoryBases,
-  defaultConnections: ReadonlyArray<ConnectionSpec> = inMemoryConnections(bases.serverUrl)
+  defaultConnections: ReadonlyArray<ConnectionSpec> = defaults.inMemoryConnections(bases.serverUrl)
 ): Effect.Effect<PlexFakeService> =>
   Effect.sync(() => {
     const state = new FakeState(
@@ -363,44 +319,13 @@ export const make = (
     }
   })
 
-const decoder = new TextDecoder()
-
-const nullBodyStatuses = new Set([101, 204, 205, 304])
-
-const toFakeRequest = (request: HttpClientRequest.HttpClientRequest, url: URL): FakeRequest => ({
-  method: request.method,
-  url,
-  headers: request.headers,
-  body: request.body._tag === "Uint8Array" ? decoder.decode(request.body.body) : ""
-})
-
 /**
  * An `HttpClient` that sends every request to the fake, in memory.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const httpClient = (fake: PlexFakeService): HttpClient.HttpClient =>
-  HttpClient.make((request, url) =>
-    Effect.flatMap(fake.handle(toFakeRequest(request, url)), (response) =>
-      response._tag === "Drop"
-        ? Effect.fail(
-          new HttpClientError.RequestError({
-            request,
-            reason: "Transport",
-            cause: new Error("socket hang up (connection dropped by PlexFake)")
-          })
-        )
-        : Effect.succeed(
-          HttpClientResponse.fromWeb(
-            request,
-            new Response(nullBodyStatuses.has(response.status) ? null : response.body, {
-              status: response.status,
-              headers: response.headers
-            })
-          )
-        ))
-  )
+export const httpClient = (fake: PlexFakeService): HttpClient.HttpClient => inMemoryClient(fake.handle)
 
 /**
  * The in-memory face: `PlexFake` plus an `HttpClient` backed by it.
@@ -425,7 +350,7 @@ export const serve = (
   options: PlexFakeOptions & { readonly port?: number | undefined } = {}
 ): Effect.Effect<PlexFakeService, never, Scope.Scope> =>
   serveOnLoopback(options.port ?? 0, (origin) =>
-    make(options, { plexTvUrl: `${origin}/api/v2`, serverUrl: origin }, loopbackConnections(origin)))
+    make(options, { plexTvUrl: `${origin}/api/v2`, serverUrl: origin }, defaults.loopbackConnections(origin)))
 
 /**
  * `serve` as a layer.

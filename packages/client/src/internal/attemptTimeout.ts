@@ -8,8 +8,8 @@ import * as Duration from "effect/Duration"
 import * as FiberRef from "effect/FiberRef"
 import { globalValue } from "effect/GlobalValue"
 
-/** No attempt may hang for ever: plexjs's lack of a default is a known trap. @internal */
-export const defaultAttemptTimeout = Duration.seconds(30)
+// No attempt may hang for ever: plexjs's lack of a default is a known trap.
+const defaultAttemptTimeout = Duration.seconds(30)
 
 /** @internal */
 export const currentAttemptTimeout: FiberRef.FiberRef<Duration.Duration> = globalValue(

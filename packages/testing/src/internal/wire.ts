@@ -43,8 +43,7 @@ export const xmlElement = (name: string, fields: Record<string, unknown>, childr
  */
 export const wantsJson = (request: FakeRequest) => request.headers["accept"] === "application/json"
 
-/** @internal */
-export interface PlexErrorEntry {
+interface PlexErrorEntry {
   readonly code: number
   readonly message: string
 }
