@@ -63,7 +63,7 @@ export const closeInput = Effect.sync(() => {
 type Asked<A> = Effect.Effect<A, NoInput | Terminal.QuitException, Prompt.Prompt.Environment>
 
 export const secret = (message: string): Asked<Redacted.Redacted<string>> =>
-  process.stdin.isTTY ? Prompt.run(Prompt.password({ message })) : Effect.map(fromPipe(message), Redacted.make)
+  process.stdin.isTTY ? Prompt.run(Prompt.hidden({ message })) : Effect.map(fromPipe(message), Redacted.make)
 
 export const text = (message: string): Asked<string> =>
   process.stdin.isTTY ? Prompt.run(Prompt.text({ message })) : fromPipe(message)
