@@ -142,7 +142,8 @@ export const make = (options: PlexCredentialsOptions): Effect.Effect<PlexCredent
       return yield* new InvalidCredentials({ field: "clientIdentifier", reason: "is empty" })
     }
     const { token: _token, ...identity } = options
-    const values: Record<string, string | URL | undefined> = { ...identity, product: options.product ?? defaultProduct }
+    const product = options.product ?? defaultProduct
+    const values: Record<string, string | URL | undefined> = { ...identity, product }
     const headers: Record<string, string> = { accept: "application/json" }
     for (const [field, name] of identityHeaders) {
       const value = values[field]
@@ -150,7 +151,7 @@ export const make = (options: PlexCredentialsOptions): Effect.Effect<PlexCredent
     }
     return {
       clientIdentifier: options.clientIdentifier,
-      product: options.product ?? defaultProduct,
+      product,
       token: options.token === undefined ? Option.none() : Option.some(yield* checkToken(options.token)),
       serverUrl: options.serverUrl === undefined
         ? Option.none()

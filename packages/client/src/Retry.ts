@@ -24,6 +24,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
 import { currentAttemptTimeout } from "./internal/attemptTimeout.js"
+import { signInOperation } from "./internal/operations.js"
 import { DeadlineExceeded, isPlexError, RateLimited } from "./PlexError.js"
 
 /**
@@ -33,8 +34,6 @@ import { DeadlineExceeded, isPlexError, RateLimited } from "./PlexError.js"
  * @category models
  */
 export type Policy<Out = unknown, R = never> = Schedule.Schedule<Out, unknown, R>
-
-const signInOperation = "postUsersSignInData"
 
 /**
  * Whether a failure is worth another attempt.

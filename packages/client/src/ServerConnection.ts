@@ -9,7 +9,6 @@
  *
  * @since 0.1.0
  */
-import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Clock from "effect/Clock"
 import * as Deferred from "effect/Deferred"
@@ -22,7 +21,7 @@ import * as Redacted from "effect/Redacted"
 import { currentAttemptTimeout } from "./internal/attemptTimeout.js"
 import { ignoreBody } from "./internal/decode.js"
 import { execute } from "./internal/execute.js"
-import { tokenHeaderName } from "./internal/secrets.js"
+import { getWithIdentity } from "./internal/request.js"
 import { forServer, type InvalidCredentials, PlexCredentials } from "./PlexCredentials.js"
 import { CandidateFailure, NoConnection } from "./PlexError.js"
 import type { Resource, ResourceConnection } from "./Resource.js"
@@ -76,13 +75,8 @@ const operation = "connect"
 
 const probe = (connection: ResourceConnection, token: Option.Option<Redacted.Redacted<string>>) =>
   Effect.gen(function*() {
-    const credentials = yield* PlexCredentials
     if (!URL.canParse(connection.uri)) return yield* Effect.fail("not a valid URI")
-    const headers = Option.match(token, {
-      onNone: () => credentials.headers,
-      onSome: (value) => ({ ...credentials.headers, [tokenHeaderName]: Redacted.value(value) })
-    })
-    const request = HttpClientRequest.get(`${connection.uri.replace(/\/+$/, "")}/identity`, { headers })
+    const request = yield* getWithIdentity(`${connection.uri.replace(/\/+$/, "")}/identity`, token)
     yield* execute("probe", request, ignoreBody).pipe(Effect.mapError((error) => error.message))
   })
 
@@ -113,7 +107,10 @@ export const connect = (
 ): Effect.Effect<ConnectedServer, NoConnection | InvalidCredentials, HttpClient.HttpClient | PlexCredentials> =>
   Effect.gen(function*() {
     const connections = resource.connections
-    const token = Option.orElse(resource.accessToken, () => Option.none())
+    // The resource's own token if it lists one, else ours: the same token
+    // probes the server and goes into the credentials handed back.
+    const credentials = yield* PlexCredentials
+    const token = Option.orElse(resource.accessToken, () => credentials.token)
     const probeTimeout = Duration.decode(options.probeTimeout ?? "5 seconds")
     const best = Math.min(...connections.map(rank))
     const probes: Array<Probe> = connections.map((connection) => ({

@@ -9,6 +9,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import { execute } from "./internal/execute.js"
+import { signInOperation } from "./internal/operations.js"
 import { fastDecoder } from "./internal/schemas.js"
 import { anonymous, encodeParams, type Params } from "./internal/request.js"
 import type { PlexCredentials } from "./PlexCredentials.js"
@@ -43,7 +44,7 @@ export interface SignInRequest {
  */
 export type SignInError = CommonError | VerificationCodeRequired | SignInLockedOut | InvalidInput
 
-const operation = "postUsersSignInData"
+const operation = signInOperation
 const decode = fastDecoder(UserPlexAccount)
 
 const hasCode = (error: BadRequest | Unauthorized, code: number) =>

@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { PlexFake } from "@effect-plex/testing"
-import { Chunk, ConfigProvider, Duration, Effect, Exit, Fiber, Layer, Option, Redacted, Schedule, Stream, TestClock } from "effect"
+import { Chunk, ConfigProvider, Duration, Effect, Exit, Fiber, Layer, Option, Redacted, Schedule, Schema, Stream, TestClock } from "effect"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
@@ -8,7 +8,7 @@ import { NodeContext } from "@effect/platform-node"
 import * as ClientIdentity from "../src/ClientIdentity.js"
 import * as Pin from "../src/Pin.js"
 import { PlexCredentials } from "../src/PlexCredentials.js"
-import { getResources, isServer } from "../src/Resource.js"
+import { getResources, isServer, Resource } from "../src/Resource.js"
 import { connect } from "../src/ServerConnection.js"
 import { ping, signOut, TokenValidity, validate } from "../src/TokenLifecycle.js"
 import { getTokenDetails } from "../src/TokenDetails.js"
@@ -144,6 +144,23 @@ describe("resources and connection racing", () => {
           journal.filter((e) => e.path.endsWith("/identity")).find((e) => uri === remote!.uri ? e.status === 200 : e.status === "interrupted")
         assert.isDefined(statusOf(remote!.uri))
         assert.strictEqual(journal.filter((e) => e.status === "interrupted").length, 2)
+      })
+    ))
+
+  it.effect("probes with the configured token when the resource lists none, and hands the same token on", () =>
+    withFake((fake) =>
+      Effect.gen(function*() {
+        const { server, token } = yield* discover(fake)
+        const tokenless = Schema.decodeSync(Resource)({
+          ...Schema.encodeSync(Resource)(server),
+          accessToken: undefined
+        })
+        const connected = yield* connect(tokenless).pipe(Effect.provide(app(token)))
+        const probes = (yield* fake.journal).filter((e) => e.path.endsWith("/identity"))
+        assert.isAbove(probes.length, 0)
+        assert.isTrue(probes.every((p) => p.headers["x-plex-token"] === "<redacted>"))
+        const transient = yield* getTransientToken().pipe(Effect.provide(connected.credentials))
+        assert.match(Redacted.value(transient.token), /^transient-/)
       })
     ))
 

@@ -52,6 +52,24 @@ const baseUrl = (operation: string, target: Target, credentials: PlexCredentials
     })
 
 /**
+ * A GET to any URL (a discovered server's connection) with the identity
+ * headers and, when there is one, the token.
+ *
+ * @internal
+ */
+export const getWithIdentity = (
+  url: string,
+  token: Option.Option<Redacted.Redacted<string>>
+): Effect.Effect<HttpClientRequest.HttpClientRequest, never, PlexCredentials> =>
+  Effect.map(PlexCredentials, (credentials) =>
+    HttpClientRequest.get(url, {
+      headers: Option.match(token, {
+        onNone: () => credentials.headers,
+        onSome: (value) => ({ ...credentials.headers, [tokenHeaderName]: Redacted.value(value) })
+      })
+    }))
+
+/**
  * A request carrying the identity headers and the token.
  *
  * @internal

@@ -103,7 +103,6 @@ export const listOf = <A, I, R>(schema: Schema.Schema<A, I, R>) =>
     }
   })
 
-
 /** One item or a list of them (PMS JSON mirrors XML, where a lone child is not wrapped). @internal */
 export const oneOrMany = <A, I, R>(schema: Schema.Schema<A, I, R>) =>
   Schema.transform(

@@ -111,14 +111,15 @@ export class FakeState {
     this.accounts = [...accounts]
     this.sources = sources
     this.connections = connections
+    this.longestFirst = [...connections].sort((x, y) => y.uri.length - x.uri.length)
   }
+
+  private readonly longestFirst: ReadonlyArray<ConnectionSpec>
 
   /** The connection whose URI prefixes this URL, the longest first. */
   connectionFor(url: URL): ConnectionSpec | undefined {
     const href = url.href
-    return [...this.connections]
-      .sort((a, b) => b.uri.length - a.uri.length)
-      .find((c) => href === c.uri || href.startsWith(`${c.uri.replace(/\/+$/, "")}/`))
+    return this.longestFirst.find((c) => href === c.uri || href.startsWith(`${c.uri.replace(/\/+$/, "")}/`))
   }
 
   createPin(strong: boolean, product: string, clientIdentifier: string, now: number): PinState {
