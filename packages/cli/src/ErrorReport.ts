@@ -2,6 +2,7 @@
  * A failure as one line that says what to do. The stack and the full cause
  * only with `--verbose`.
  */
+import { postUsersSignInData } from "@effect-plex/client/SignIn"
 import * as Cause from "effect/Cause"
 import * as Option from "effect/Option"
 
@@ -9,7 +10,7 @@ const hints: Record<string, (error: any) => string> = {
   VerificationCodeRequired: () => "Plex wants a verification code: run again with --code <code>",
   SignInLockedOut: () => "Plex has locked sign-in from this IP after repeated failures: wait a while before trying again",
   Unauthorized: (e) =>
-    e.operation === "postUsersSignInData"
+    e.operation === postUsersSignInData.name
       ? "Plex did not accept that login and password"
       : "Plex did not accept the token: sign in again with `effect-plex signin --save`, or set PLEX_TOKEN",
   BadRequest: (e) => e.message,

@@ -14,11 +14,10 @@ import type * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import { execute } from "./internal/execute.js"
-import { anonymous } from "./internal/request.js"
+import { run } from "./internal/pipeline.js"
 import {
+  BoolLike,
   boolWithDefault,
-  fastDecoder,
   IntLike,
   optionalOption,
   Secret,
@@ -66,10 +65,8 @@ export class Pin extends Schema.Class<Pin>("@effect-plex/client/Pin")({
   createdAt: optionalOption(Timestamp),
   expiresAt: optionalOption(Timestamp),
   authToken: optionalOption(Secret),
-  newRegistration: optionalOption(Schema.Boolean)
+  newRegistration: optionalOption(BoolLike)
 }) {}
-
-const decode = fastDecoder(Pin)
 
 /**
  * @since 0.1.0
@@ -86,12 +83,15 @@ export type PinError = CommonError | PinNotFound | PinExpired
  */
 export const createPin: (
   options?: { readonly strong?: boolean | undefined }
-) => Effect.Effect<Pin, CommonError, HttpClient.HttpClient | PlexCredentials> = Effect.fn("plex.createPin")(
-  function*(options: { readonly strong?: boolean | undefined } = {}) {
-    const request = yield* anonymous("POST", "/pins", { query: `strong=${options.strong ?? true}` })
-    return yield* execute("createPin", request, decode)
-  }
-)
+) => Effect.Effect<Pin, CommonError, HttpClient.HttpClient | PlexCredentials> = run({
+  name: "createPin",
+  target: "plex.tv",
+  method: "POST",
+  path: "/pins",
+  token: "never",
+  query: (options: { readonly strong?: boolean | undefined } = {}) => [["strong", String(options.strong ?? true)]],
+  success: Pin
+})
 
 /**
  * `GET {plex.tv}/pins/{id}`: the PIN as it is now; `authToken` is set once
@@ -102,15 +102,15 @@ export const createPin: (
  */
 export const getPin: (
   id: number
-) => Effect.Effect<Pin, CommonError | PinNotFound, HttpClient.HttpClient | PlexCredentials> = Effect.fn("plex.getPin")(
-  function*(id: number) {
-    const request = yield* anonymous("GET", `/pins/${encodeURIComponent(String(id))}`)
-    return yield* execute("getPin", request, decode).pipe(
-      Effect.catchTag("UnexpectedStatus", (error) =>
-        Effect.fail(error.status === 404 ? new PinNotFound({ operation: "getPin", pinId: id }) : error))
-    )
-  }
-)
+) => Effect.Effect<Pin, CommonError | PinNotFound, HttpClient.HttpClient | PlexCredentials> = run({
+  name: "getPin",
+  target: "plex.tv",
+  method: "GET",
+  path: (id: number) => `/pins/${encodeURIComponent(String(id))}`,
+  token: "never",
+  success: Pin,
+  refine: (error, id) => error.status === 404 ? new PinNotFound({ operation: error.operation, pinId: id }) : undefined
+})
 
 /**
  * Options of `authAppUrl`.

@@ -9,9 +9,25 @@
  */
 import * as Duration from "effect/Duration"
 import * as Option from "effect/Option"
+import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
 
 const id = (name: string) => `@effect-plex/client/${name}`
+
+/**
+ * Marks every `PlexError`. A global symbol, so that `isPlexError` also
+ * recognises errors made by another copy of this package.
+ *
+ * @since 0.1.0
+ * @category type ids
+ */
+export const TypeId: unique symbol = Symbol.for("@effect-plex/client/PlexError")
+
+/**
+ * @since 0.1.0
+ * @category type ids
+ */
+export type TypeId = typeof TypeId
 
 /**
  * One entry of Plex's `errors[]` body: `{ code, message, status }`, each of
@@ -21,16 +37,22 @@ const id = (name: string) => `@effect-plex/client/${name}`
  * @category models
  */
 export class PlexErrorDetail extends Schema.Class<PlexErrorDetail>(id("PlexErrorDetail"))({
-  code: Schema.OptionFromSelf(Schema.Number),
-  message: Schema.OptionFromSelf(Schema.String),
-  status: Schema.OptionFromSelf(Schema.Number)
+  code: Schema.Option(Schema.Number),
+  message: Schema.Option(Schema.String),
+  status: Schema.Option(Schema.Number)
 }) {}
 
 const common = {
   /** The operation that failed, e.g. `getTokenDetails`. */
   operation: Schema.String,
   /** How many attempts were made, when a retry policy ran out. */
-  attempts: Schema.optional(Schema.Int)
+  attempts: Schema.optional(Schema.Int),
+  /**
+   * `false` when sending the request again could repeat its effect: each
+   * failed sign-in counts towards Plex's lock-out. Retry policies then retry
+   * only a failure that came before any response.
+   */
+  idempotent: Schema.optional(Schema.Literal(false))
 }
 
 const statusFields = {
@@ -117,7 +139,7 @@ export class SignInLockedOut extends Schema.TaggedError<SignInLockedOut>(id("Sig
  */
 export class RateLimited extends Schema.TaggedError<RateLimited>(id("RateLimited"))("RateLimited", {
   ...statusFields,
-  retryAfter: Schema.OptionFromSelf(Schema.DurationFromSelf)
+  retryAfter: Schema.Option(Schema.Duration)
 }) {
   override get message(): string {
     const wait = Option.match(this.retryAfter, {
@@ -172,7 +194,7 @@ export class TransportError extends Schema.TaggedError<TransportError>(id("Trans
  */
 export class Timeout extends Schema.TaggedError<Timeout>(id("Timeout"))("Timeout", {
   ...common,
-  timeout: Schema.DurationFromSelf
+  timeout: Schema.Duration
 }) {
   override get message(): string {
     return `${this.operation}: no complete response within ${Duration.format(this.timeout)}${
@@ -183,16 +205,17 @@ export class Timeout extends Schema.TaggedError<Timeout>(id("Timeout"))("Timeout
 
 /**
  * The overall deadline of a call, retries and waits included, passed.
+ * `operation` is the last operation the call had started.
  *
  * @since 0.1.0
  * @category errors
  */
 export class DeadlineExceeded extends Schema.TaggedError<DeadlineExceeded>(id("DeadlineExceeded"))(
   "DeadlineExceeded",
-  { deadline: Schema.DurationFromSelf }
+  { ...common, deadline: Schema.Duration }
 ) {
   override get message(): string {
-    return `the call did not finish within its deadline of ${Duration.format(this.deadline)}`
+    return `${this.operation}: the call did not finish within its deadline of ${Duration.format(this.deadline)}`
   }
 }
 
@@ -385,6 +408,55 @@ export class NoConnection extends Schema.TaggedError<NoConnection>(id("NoConnect
 }
 
 /**
+ * Every error class of this library, in one place: the `PlexError` union and
+ * `isPlexError` are derived from it.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export const errors = {
+  BadRequest,
+  Unauthorized,
+  VerificationCodeRequired,
+  SignInLockedOut,
+  RateLimited,
+  UnexpectedStatus,
+  TransportError,
+  Timeout,
+  DeadlineExceeded,
+  EmptyBody,
+  NonJsonBody,
+  MalformedJson,
+  SchemaMismatch,
+  BodyTooLarge,
+  MissingCredential,
+  InvalidInput,
+  PinNotFound,
+  PinExpired,
+  NoConnection
+} as const
+
+for (const error of Object.values(errors)) {
+  Object.defineProperty(error.prototype, TypeId, { value: TypeId })
+}
+
+/**
+ * Any error an operation of this library can fail with.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type PlexError = InstanceType<(typeof errors)[keyof typeof errors]>
+
+/**
+ * Whether `u` is a `PlexError`, from this copy of the package or another.
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isPlexError = (u: unknown): u is PlexError => Predicate.hasProperty(u, TypeId)
+
+/**
  * Errors decided by the response status.
  *
  * @since 0.1.0
@@ -407,46 +479,3 @@ export type BodyError = EmptyBody | NonJsonBody | MalformedJson | SchemaMismatch
  * @category errors
  */
 export type CommonError = StatusError | BodyError | TransportError | Timeout
-
-/**
- * Any error an operation of this library can fail with.
- *
- * @since 0.1.0
- * @category errors
- */
-export type PlexError =
-  | CommonError
-  | VerificationCodeRequired
-  | SignInLockedOut
-  | MissingCredential
-  | InvalidInput
-  | PinNotFound
-  | PinExpired
-  | NoConnection
-
-const plexErrorClasses = [
-  BadRequest,
-  Unauthorized,
-  VerificationCodeRequired,
-  SignInLockedOut,
-  RateLimited,
-  UnexpectedStatus,
-  TransportError,
-  Timeout,
-  EmptyBody,
-  NonJsonBody,
-  MalformedJson,
-  SchemaMismatch,
-  BodyTooLarge,
-  MissingCredential,
-  InvalidInput,
-  PinNotFound,
-  PinExpired,
-  NoConnection
-] as const
-
-/**
- * @since 0.1.0
- * @category guards
- */
-export const isPlexError = (u: unknown): u is PlexError => plexErrorClasses.some((c) => u instanceof c)

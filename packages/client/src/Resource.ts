@@ -5,11 +5,10 @@
  * @since 0.1.0
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
-import * as Effect from "effect/Effect"
+import type * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
-import { execute } from "./internal/execute.js"
-import { authenticated } from "./internal/request.js"
+import { run } from "./internal/pipeline.js"
 import type { PlexCredentials } from "./PlexCredentials.js"
 import type { CommonError, MissingCredential } from "./PlexError.js"
 import {
@@ -90,7 +89,6 @@ export interface GetResourcesRequest {
   readonly includeIPv6?: boolean | undefined
 }
 
-const decode = Schema.decodeUnknown(Schema.Array(Resource))
 const bit = (value: boolean) => (value ? "1" : "0")
 
 /**
@@ -103,12 +101,18 @@ const bit = (value: boolean) => (value ? "1" : "0")
 export const getResources: (
   request?: GetResourcesRequest
 ) => Effect.Effect<ReadonlyArray<Resource>, CommonError | MissingCredential, HttpClient.HttpClient | PlexCredentials> =
-  Effect.fn("plex.getResources")(function*(request: GetResourcesRequest = {}) {
-    const query = `includeHttps=${bit(request.includeHttps ?? true)}&includeRelay=${bit(request.includeRelay ?? true)}&includeIPv6=${
-      bit(request.includeIPv6 ?? false)
-    }`
-    const httpRequest = yield* authenticated("getResources", "plex.tv", "GET", "/resources", query)
-    return yield* execute("getResources", httpRequest, decode)
+  run({
+    name: "getResources",
+    target: "plex.tv",
+    method: "GET",
+    path: "/resources",
+    token: "required",
+    query: (request: GetResourcesRequest = {}) => [
+      ["includeHttps", bit(request.includeHttps ?? true)],
+      ["includeRelay", bit(request.includeRelay ?? true)],
+      ["includeIPv6", bit(request.includeIPv6 ?? false)]
+    ],
+    success: Schema.Array(Resource)
   })
 
 /**

@@ -24,7 +24,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
 import { currentAttemptTimeout } from "./internal/attemptTimeout.js"
-import { signInOperation } from "./internal/operations.js"
+import { currentDeadlineWatch, type DeadlineWatch } from "./internal/deadline.js"
 import { DeadlineExceeded, isPlexError, RateLimited } from "./PlexError.js"
 
 /**
@@ -43,7 +43,7 @@ export type Policy<Out = unknown, R = never> = Schedule.Schedule<Out, unknown, R
  */
 export const isTransient = (error: unknown): boolean => {
   if (!isPlexError(error)) return false
-  if (error.operation === signInOperation) return error._tag === "TransportError" && error.phase === "request"
+  if (error.idempotent === false) return error._tag === "TransportError" && error.phase === "request"
   switch (error._tag) {
     case "RateLimited":
     case "TransportError":
@@ -181,9 +181,12 @@ export const withAttemptTimeout = (timeout: Duration.DurationInput) =>
  */
 export const withDeadline = (deadline: Duration.DurationInput) =>
 <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E | DeadlineExceeded, R> =>
-  Effect.timeoutFail(self, {
-    duration: deadline,
-    onTimeout: () => new DeadlineExceeded({ deadline: Duration.decode(deadline) })
+  Effect.suspend(() => {
+    const watch: DeadlineWatch = { last: undefined }
+    return Effect.timeoutFail(Effect.locally(self, currentDeadlineWatch, watch), {
+      duration: deadline,
+      onTimeout: () => new DeadlineExceeded({ operation: watch.last ?? "unknown", deadline: Duration.decode(deadline) })
+    })
   })
 
 /**

@@ -17,13 +17,10 @@ import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import * as Redacted from "effect/Redacted"
 import { currentAttemptTimeout } from "./internal/attemptTimeout.js"
-import { ignoreBody } from "./internal/decode.js"
-import { execute } from "./internal/execute.js"
-import { getWithIdentity } from "./internal/request.js"
+import { run } from "./internal/pipeline.js"
 import { forServer, type InvalidCredentials, PlexCredentials } from "./PlexCredentials.js"
-import { CandidateFailure, NoConnection } from "./PlexError.js"
+import { CandidateFailure, type CommonError, NoConnection } from "./PlexError.js"
 import type { Resource, ResourceConnection } from "./Resource.js"
 
 /**
@@ -73,12 +70,21 @@ const rank = (connection: ResourceConnection) =>
 
 const operation = "connect"
 
-const probe = (connection: ResourceConnection, token: Option.Option<Redacted.Redacted<string>>) =>
-  Effect.gen(function*() {
-    if (!URL.canParse(connection.uri)) return yield* Effect.fail("not a valid URI")
-    const request = yield* getWithIdentity(`${connection.uri.replace(/\/+$/, "")}/identity`, token)
-    yield* execute("probe", request, ignoreBody).pipe(Effect.mapError((error) => error.message))
+// One connection's `/identity`, with the identity headers and the token, if
+// there is one, so the owner sees a known device.
+const probeIdentity: (uri: string) => Effect.Effect<void, CommonError, HttpClient.HttpClient | PlexCredentials> =
+  run({
+    name: "probe",
+    target: "url",
+    method: "GET",
+    path: (uri: string) => `${uri.replace(/\/+$/, "")}/identity`,
+    token: "optional"
   })
+
+const probe = (connection: ResourceConnection) =>
+  URL.canParse(connection.uri)
+    ? Effect.mapError(probeIdentity(connection.uri), (error) => error.message)
+    : Effect.fail("not a valid URI")
 
 /**
  * Probes every connection of `resource` and yields the best that answers.
@@ -123,8 +129,10 @@ export const connect = (
     let pending = connections.length
     if (pending === 0) yield* Deferred.succeed(settled, undefined)
     const start = yield* Clock.currentTimeMillis
+    const probing = { ...credentials, token }
     const fibers = yield* Effect.forEach(connections, (connection, i) =>
-      probe(connection, token).pipe(
+      probe(connection).pipe(
+        Effect.provideService(PlexCredentials, probing),
         Effect.locally(currentAttemptTimeout, probeTimeout),
         Effect.matchEffect({
           onFailure: (reason) => Effect.sync(() => {

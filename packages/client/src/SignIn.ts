@@ -5,20 +5,16 @@
  * @since 0.1.0
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
-import * as Effect from "effect/Effect"
+import type * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import { execute } from "./internal/execute.js"
-import { signInOperation } from "./internal/operations.js"
-import { fastDecoder } from "./internal/schemas.js"
-import { anonymous, encodeParams, type Params } from "./internal/request.js"
+import { run } from "./internal/pipeline.js"
 import type { PlexCredentials } from "./PlexCredentials.js"
 import {
-  type BadRequest,
   type CommonError,
-  InvalidInput,
+  type InvalidInput,
   SignInLockedOut,
-  type Unauthorized,
+  type StatusError,
   VerificationCodeRequired
 } from "./PlexError.js"
 import { UserPlexAccount } from "./UserPlexAccount.js"
@@ -44,26 +40,20 @@ export interface SignInRequest {
  */
 export type SignInError = CommonError | VerificationCodeRequired | SignInLockedOut | InvalidInput
 
-const operation = signInOperation
-const decode = fastDecoder(UserPlexAccount)
-
-const hasCode = (error: BadRequest | Unauthorized, code: number) =>
+const hasCode = (error: StatusError, code: number) =>
   error.errors.some((detail) => Option.contains(detail.code, code))
 
 // The same 401 covers a wrong password, a missing code and a lock-out: only
 // Plex's code tells them apart.
-const refine = (error: BadRequest | Unauthorized) => {
-  if (hasCode(error, 1031)) return Effect.fail(new SignInLockedOut(error))
-  if (hasCode(error, 1029)) return Effect.fail(new VerificationCodeRequired(error))
-  return Effect.fail(error)
+const refine = (error: StatusError) => {
+  if (error._tag !== "BadRequest" && error._tag !== "Unauthorized") return undefined
+  if (hasCode(error, 1031)) return new SignInLockedOut(error)
+  if (hasCode(error, 1029)) return new VerificationCodeRequired(error)
+  return undefined
 }
 
-const form = (request: SignInRequest, password: string): Params => [
-  ["login", request.login],
-  ["password", password],
-  ...(request.rememberMe === undefined ? [] : [["rememberMe", String(request.rememberMe)] as const]),
-  ...(request.verificationCode === undefined ? [] : [["verificationCode", request.verificationCode] as const])
-]
+const password = (request: SignInRequest) =>
+  Redacted.isRedacted(request.password) ? Redacted.value(request.password) : request.password
 
 /**
  * `POST {plex.tv}/users/signin`, form-encoded. The password goes only into
@@ -88,17 +78,22 @@ const form = (request: SignInRequest, password: string): Params => [
  */
 export const postUsersSignInData: (
   request: SignInRequest
-) => Effect.Effect<UserPlexAccount, SignInError, HttpClient.HttpClient | PlexCredentials> = Effect.fn(
-  "plex.postUsersSignInData"
-)(function*(request: SignInRequest) {
-  const password = Redacted.isRedacted(request.password) ? Redacted.value(request.password) : request.password
-  if (request.login.length === 0) return yield* new InvalidInput({ operation, field: "login", reason: "is empty" })
-  if (password.length === 0) return yield* new InvalidInput({ operation, field: "password", reason: "is empty" })
-  const body = yield* encodeParams(operation, form(request, password))
-  const httpRequest = yield* anonymous("POST", "/users/signin", { form: body })
-  return yield* execute(operation, httpRequest, decode, [password]).pipe(
-    Effect.catchTags({ BadRequest: refine, Unauthorized: refine })
-  )
+) => Effect.Effect<UserPlexAccount, SignInError, HttpClient.HttpClient | PlexCredentials> = run({
+  name: "postUsersSignInData",
+  target: "plex.tv",
+  method: "POST",
+  path: "/users/signin",
+  token: "never",
+  form: (request: SignInRequest) => [
+    ["login", request.login],
+    ["password", password(request)],
+    ...(request.rememberMe === undefined ? [] : [["rememberMe", String(request.rememberMe)] as const]),
+    ...(request.verificationCode === undefined ? [] : [["verificationCode", request.verificationCode] as const])
+  ],
+  secrets: (request) => [password(request), request.verificationCode],
+  success: UserPlexAccount,
+  refine,
+  idempotent: false
 })
 
 /**

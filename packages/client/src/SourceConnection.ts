@@ -5,13 +5,12 @@
  * @since 0.1.0
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
-import * as Effect from "effect/Effect"
+import type * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
-import { execute } from "./internal/execute.js"
-import { authenticated, encodeParams } from "./internal/request.js"
+import { run } from "./internal/pipeline.js"
 import { oneOrMany, optionalOption, Secret } from "./internal/schemas.js"
 import type { PlexCredentials } from "./PlexCredentials.js"
-import { type CommonError, InvalidInput, type MissingCredential } from "./PlexError.js"
+import type { CommonError, InvalidInput, MissingCredential } from "./PlexError.js"
 import { ResourceConnection } from "./Resource.js"
 
 /**
@@ -45,10 +44,16 @@ export class SourceDevice extends Schema.Class<SourceDevice>("@effect-plex/clien
   )
 }) {}
 
-const decodeContainer = Schema.decodeUnknown(
-  Schema.Struct({ MediaContainer: Schema.Struct({ Device: oneOrMany(SourceDevice).pipe(Schema.minItems(1)) }) })
-)
-const decode = (input: unknown) => Effect.map(decodeContainer(input), (body) => body.MediaContainer.Device[0]!)
+/**
+ * The body of `/security/resources`: one or more `Device`s inside the
+ * `MediaContainer` (a lone one is not wrapped in a list).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const SourceDeviceContainer = Schema.Struct({
+  MediaContainer: Schema.Struct({ Device: oneOrMany(SourceDevice).pipe(Schema.minItems(1)) })
+})
 
 /**
  * @since 0.1.0
@@ -65,8 +70,6 @@ export interface GetSourceConnectionInformationRequest {
  */
 export type GetSourceConnectionInformationError = CommonError | MissingCredential | InvalidInput
 
-const operation = "getSourceConnectionInformation"
-
 /**
  * `GET {server}/security/resources?source=…`. Needs an admin token, or a
  * transient token made from one, and PMS 1.15.4 or later.
@@ -80,11 +83,13 @@ export const getSourceConnectionInformation: (
   SourceDevice,
   GetSourceConnectionInformationError,
   HttpClient.HttpClient | PlexCredentials
-> = Effect.fn("plex.getSourceConnectionInformation")(function*(request: GetSourceConnectionInformationRequest) {
-  if (request.source.length === 0) {
-    return yield* new InvalidInput({ operation, field: "source", reason: "is empty" })
-  }
-  const query = yield* encodeParams(operation, [["source", request.source]])
-  const httpRequest = yield* authenticated(operation, "server", "GET", "/security/resources", query)
-  return yield* execute(operation, httpRequest, decode)
+> = run({
+  name: "getSourceConnectionInformation",
+  target: "server",
+  method: "GET",
+  path: "/security/resources",
+  token: "required",
+  query: (request: GetSourceConnectionInformationRequest) => [["source", request.source]],
+  success: SourceDeviceContainer,
+  extract: (body) => body.MediaContainer.Device[0]!
 })

@@ -4,10 +4,8 @@
  * @since 0.1.0
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
-import * as Effect from "effect/Effect"
-import { execute } from "./internal/execute.js"
-import { fastDecoder } from "./internal/schemas.js"
-import { authenticated } from "./internal/request.js"
+import type * as Effect from "effect/Effect"
+import { run } from "./internal/pipeline.js"
 import type { PlexCredentials } from "./PlexCredentials.js"
 import type { CommonError, MissingCredential } from "./PlexError.js"
 import { UserPlexAccount } from "./UserPlexAccount.js"
@@ -17,9 +15,6 @@ import { UserPlexAccount } from "./UserPlexAccount.js"
  * @category errors
  */
 export type GetTokenDetailsError = CommonError | MissingCredential
-
-const operation = "getTokenDetails"
-const decode = fastDecoder(UserPlexAccount)
 
 /**
  * `GET {plex.tv}/user`. A 401 (`Unauthorized`) means the token is no good;
@@ -44,7 +39,11 @@ export const getTokenDetails: () => Effect.Effect<
   UserPlexAccount,
   GetTokenDetailsError,
   HttpClient.HttpClient | PlexCredentials
-> = Effect.fn("plex.getTokenDetails")(function*() {
-  const request = yield* authenticated(operation, "plex.tv", "GET", "/user")
-  return yield* execute(operation, request, decode)
+> = run({
+  name: "getTokenDetails",
+  target: "plex.tv",
+  method: "GET",
+  path: "/user",
+  token: "required",
+  success: UserPlexAccount
 })

@@ -6,9 +6,7 @@
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
-import { ignoreBody } from "./internal/decode.js"
-import { execute } from "./internal/execute.js"
-import { authenticated } from "./internal/request.js"
+import { run } from "./internal/pipeline.js"
 import type { PlexCredentials } from "./PlexCredentials.js"
 import type { CommonError, MissingCredential } from "./PlexError.js"
 import { getTokenDetails, type GetTokenDetailsError } from "./TokenDetails.js"
@@ -21,10 +19,7 @@ import type { UserPlexAccount } from "./UserPlexAccount.js"
  * @category operations
  */
 export const ping: () => Effect.Effect<void, CommonError | MissingCredential, HttpClient.HttpClient | PlexCredentials> =
-  Effect.fn("plex.ping")(function*() {
-    const request = yield* authenticated("ping", "plex.tv", "GET", "/ping")
-    yield* execute("ping", request, ignoreBody)
-  })
+  run({ name: "ping", target: "plex.tv", method: "GET", path: "/ping", token: "required" })
 
 /**
  * `DELETE {plex.tv}/users/signout`: ends the token.
@@ -33,10 +28,7 @@ export const ping: () => Effect.Effect<void, CommonError | MissingCredential, Ht
  * @category operations
  */
 export const signOut: () => Effect.Effect<void, CommonError | MissingCredential, HttpClient.HttpClient | PlexCredentials> =
-  Effect.fn("plex.signOut")(function*() {
-    const request = yield* authenticated("signOut", "plex.tv", "DELETE", "/users/signout")
-    yield* execute("signOut", request, ignoreBody)
-  })
+  run({ name: "signOut", target: "plex.tv", method: "DELETE", path: "/users/signout", token: "required" })
 
 /**
  * What `validate` concluded.

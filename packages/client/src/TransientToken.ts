@@ -6,10 +6,9 @@
  * @since 0.1.0
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
-import * as Effect from "effect/Effect"
+import type * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
-import { execute } from "./internal/execute.js"
-import { authenticated, encodeParams } from "./internal/request.js"
+import { run } from "./internal/pipeline.js"
 import { IntLike, optionalOption, Secret } from "./internal/schemas.js"
 import type { PlexCredentials } from "./PlexCredentials.js"
 import type { CommonError, InvalidInput, MissingCredential } from "./PlexError.js"
@@ -29,8 +28,13 @@ export class TransientToken extends Schema.Class<TransientToken>("@effect-plex/c
   totalSize: optionalOption(IntLike)
 }) {}
 
-const decodeContainer = Schema.decodeUnknown(Schema.Struct({ MediaContainer: TransientToken }))
-const decode = (input: unknown) => Effect.map(decodeContainer(input), (body) => body.MediaContainer)
+/**
+ * The body of `/security/token`: the token inside its `MediaContainer`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const TransientTokenContainer = Schema.Struct({ MediaContainer: TransientToken })
 
 /**
  * The only values Plex accepts.
@@ -49,8 +53,6 @@ export interface GetTransientTokenRequest {
  */
 export type GetTransientTokenError = CommonError | MissingCredential | InvalidInput
 
-const operation = "getTransientToken"
-
 /**
  * `GET {server}/security/token?type=delegation&scope=all`. Unlike plexjs,
  * this returns the token (as `Redacted`) instead of discarding the body.
@@ -68,10 +70,16 @@ const operation = "getTransientToken"
  */
 export const getTransientToken: (
   request?: GetTransientTokenRequest
-) => Effect.Effect<TransientToken, GetTransientTokenError, HttpClient.HttpClient | PlexCredentials> = Effect.fn(
-  "plex.getTransientToken"
-)(function*(request: GetTransientTokenRequest = { type: "delegation", scope: "all" }) {
-  const query = yield* encodeParams(operation, [["type", request.type], ["scope", request.scope]])
-  const httpRequest = yield* authenticated(operation, "server", "GET", "/security/token", query)
-  return yield* execute(operation, httpRequest, decode)
+) => Effect.Effect<TransientToken, GetTransientTokenError, HttpClient.HttpClient | PlexCredentials> = run({
+  name: "getTransientToken",
+  target: "server",
+  method: "GET",
+  path: "/security/token",
+  token: "required",
+  query: (request: GetTransientTokenRequest = { type: "delegation", scope: "all" }) => [
+    ["type", request.type],
+    ["scope", request.scope]
+  ],
+  success: TransientTokenContainer,
+  extract: (body) => body.MediaContainer
 })

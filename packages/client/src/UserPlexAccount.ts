@@ -19,7 +19,7 @@ import {
   openStringEnum,
   optionalOption,
   Secret,
-  UnixSeconds
+  Timestamp
 } from "./internal/schemas.js"
 
 const id = (name: string) => `@effect-plex/client/${name}`
@@ -98,8 +98,8 @@ export class SubscriptionRecord extends Schema.Class<SubscriptionRecord>(id("Sub
   mode: optionalOption(Schema.String),
   type: optionalOption(Schema.String),
   state: optionalOption(openStringEnum("active", "ended")),
-  renewsAt: optionalOption(UnixSeconds),
-  endsAt: optionalOption(UnixSeconds),
+  renewsAt: optionalOption(Timestamp),
+  endsAt: optionalOption(Timestamp),
   transfer: optionalOption(Schema.String),
   canceled: optionalOption(BoolLike),
   active: optionalOption(BoolLike),
@@ -127,11 +127,11 @@ export class UserPlexAccount extends Schema.Class<UserPlexAccount>(id("UserPlexA
   thumb: optionalOption(Schema.String),
   locale: optionalOption(Schema.String),
   country: optionalOption(Schema.String),
-  joinedAt: optionalOption(UnixSeconds),
-  rememberExpiresAt: optionalOption(UnixSeconds),
+  joinedAt: optionalOption(Timestamp),
+  rememberExpiresAt: optionalOption(Timestamp),
   adsConsent: optionalOption(BoolLike),
-  adsConsentSetAt: optionalOption(UnixSeconds),
-  adsConsentReminderAt: optionalOption(UnixSeconds),
+  adsConsentSetAt: optionalOption(Timestamp),
+  adsConsentReminderAt: optionalOption(Timestamp),
   anonymous: boolWithDefault(false),
   backupCodesCreated: boolWithDefault(false),
   confirmed: boolWithDefault(false),

@@ -1,12 +1,14 @@
 /**
  * Stage 4: turn a 2xx body into a typed value. The body is classified before
- * parsing, so XML or HTML is reported as such instead of as a JSON syntax error.
+ * parsing, so XML or HTML is reported as such instead of as a JSON syntax
+ * error. The compiled decoder does the work; Schema explains what it rejects.
  *
  * @internal
  */
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Effect from "effect/Effect"
 import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
 import {
   type BodyError,
   BodyTooLarge,
@@ -18,13 +20,9 @@ import {
   type TransportError
 } from "../PlexError.js"
 import { maxBodyBytes, readText, TooLarge } from "./body.js"
-import { transportError } from "./transportFailure.js"
-
-/** A decoder built once per schema, at module load. @internal */
-export type Decoder<A> = (input: unknown) => Effect.Effect<A, ParseResult.ParseError>
-
-/** For answers whose body does not matter (ping, sign-out): read it, keep nothing. @internal */
-export const ignoreBody = (_: unknown): Effect.Effect<void, ParseResult.ParseError> => Effect.void
+import type { Decoder, Ignored } from "./compiler.js"
+import { Unstamped } from "./failure.js"
+import { transportFailure } from "./transportFailure.js"
 
 // Schema messages quote the offending value ("Expected string, actual …"); that
 // value may be a token, so only the expectation is kept.
@@ -34,49 +32,88 @@ const withoutActual = (message: string) => message.replace(/,\s*actual[\s\S]*$/,
 // not valid JSON`); the body may hold a token, so only the diagnosis is kept.
 const withoutInput = (message: string) => message.replace(/,[\s\S]*is not valid JSON$/, "")
 
-const toIssues = (error: ParseResult.ParseError): Array<SchemaIssue> =>
-  ParseResult.ArrayFormatter.formatErrorSync(error).slice(0, 10).map((issue) =>
+const issuesOf = (issue: ParseResult.ParseIssue, prefix: ReadonlyArray<PropertyKey> = []): Array<SchemaIssue> =>
+  ParseResult.ArrayFormatter.formatIssueSync(issue).map((issue) =>
     new SchemaIssue({
-      path: issue.path.map(String).join("."),
+      path: [...prefix, ...issue.path].map(String).join("."),
       problem: issue._tag === "Missing" ? "is missing" : withoutActual(issue.message)
     })
   )
 
+/**
+ * What was expected of each field that the tolerant reader left out, by path,
+ * never with its value. Schema decodes the field once more to say so.
+ *
+ * @internal
+ */
+export const describeIgnored = (ignored: ReadonlyArray<Ignored>): Array<SchemaIssue> =>
+  ignored.flatMap(({ ast, input, path }) => {
+    const result = ParseResult.decodeUnknownEither(Schema.make(ast))(input)
+    return result._tag === "Left"
+      ? issuesOf(result.left, path)
+      : [new SchemaIssue({ path: path.map(String).join("."), problem: "could not be decoded" })]
+  })
+
+/** @internal */
+export interface Body<A> {
+  readonly value: A
+  readonly ignored: ReadonlyArray<Ignored>
+}
+
+const fail = <E>(make: Unstamped<E>["stamp"]) => Effect.fail(new Unstamped(make))
+
 const parse = (
-  operation: string,
   response: HttpClientResponse.HttpClientResponse,
   text: string
-): Effect.Effect<unknown, EmptyBody | NonJsonBody | MalformedJson> => {
+): Effect.Effect<unknown, Unstamped<EmptyBody | NonJsonBody | MalformedJson>> => {
   const status = response.status
   const trimmed = text.trim()
-  if (trimmed === "") return Effect.fail(new EmptyBody({ operation, status }))
+  if (trimmed === "") return fail((stamp) => new EmptyBody({ ...stamp.common, status }))
   if (trimmed[0] !== "{" && trimmed[0] !== "[") {
-    return Effect.fail(new NonJsonBody({ operation, status, contentType: response.headers["content-type"] ?? "" }))
+    const contentType = response.headers["content-type"] ?? ""
+    return fail((stamp) => new NonJsonBody({ ...stamp.common, status, contentType: stamp.scrub(contentType) }))
   }
   try {
     return Effect.succeed(JSON.parse(trimmed) as unknown)
   } catch (e) {
-    return Effect.fail(
-      new MalformedJson({ operation, status, reason: withoutInput(e instanceof Error ? e.message : String(e)) })
-    )
+    const reason = withoutInput(e instanceof Error ? e.message : String(e))
+    return fail((stamp) => new MalformedJson({ ...stamp.common, status, reason }))
   }
 }
 
+const read = (
+  response: HttpClientResponse.HttpClientResponse
+): Effect.Effect<string, Unstamped<BodyTooLarge | TransportError>> =>
+  Effect.mapError(readText(response, maxBodyBytes), (error) =>
+    error instanceof TooLarge
+      ? new Unstamped((stamp) =>
+        new BodyTooLarge({ ...stamp.common, status: response.status, limit: maxBodyBytes })
+      )
+      : transportFailure("response", error))
+
+const nothing: Body<void> = { value: undefined, ignored: [] }
+
+/**
+ * Reads the body to its end, so the connection can be reused, and keeps
+ * nothing: for answers whose body does not matter (ping, sign-out).
+ *
+ * @internal
+ */
+export const ignoreBody = (
+  response: HttpClientResponse.HttpClientResponse
+): Effect.Effect<Body<void>, Unstamped<BodyError | TransportError>> => Effect.as(read(response), nothing)
+
 /** @internal */
-export const decodeBody = <A>(
-  operation: string,
-  decoder: Decoder<A>,
-  response: HttpClientResponse.HttpClientResponse,
-  secrets: ReadonlyArray<string>
-): Effect.Effect<A, BodyError | TransportError> =>
-  readText(response, maxBodyBytes).pipe(
-    Effect.mapError((error) =>
-      error instanceof TooLarge
-        ? new BodyTooLarge({ operation, status: response.status, limit: maxBodyBytes })
-        : transportError(operation, "response", error, secrets)
-    ),
-    Effect.flatMap((text) => decoder === ignoreBody ? Effect.succeed(undefined) : parse(operation, response, text)),
-    Effect.flatMap((json) =>
-      Effect.mapError(decoder(json), (error) => new SchemaMismatch({ operation, issues: toIssues(error) }))
-    )
+export const decodeBody = <A>(decoder: Decoder<A>) =>
+(
+  response: HttpClientResponse.HttpClientResponse
+): Effect.Effect<Body<A>, Unstamped<BodyError | TransportError>> =>
+  read(response).pipe(
+    Effect.flatMap((text) => parse(response, text)),
+    Effect.flatMap((json) => {
+      const decoded = decoder(json)
+      if (decoded._tag === "Decoded") return Effect.succeed(decoded)
+      const issues = issuesOf(decoded.error.issue).slice(0, 10)
+      return fail((stamp) => new SchemaMismatch({ ...stamp.common, issues }))
+    })
   )

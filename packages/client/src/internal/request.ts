@@ -1,109 +1,74 @@
 /**
- * Stage 1 of every call: build the exact request. The token only ever goes
- * into the `X-Plex-Token` header, and query and form values are percent-encoded
+ * Stage 1 of every call: build the exact request from an operation's
+ * description, the credentials and the input. The token only ever goes into
+ * the `X-Plex-Token` header, and query and form values are percent-encoded
  * from UTF-8 here, so nothing downstream re-encodes them.
  *
  * @internal
  */
+import * as Headers from "@effect/platform/Headers"
 import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import * as Effect from "effect/Effect"
-import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import { PlexCredentials, type PlexCredentialsService } from "../PlexCredentials.js"
+import type { PlexCredentialsService } from "../PlexCredentials.js"
 import { InvalidInput, MissingCredential } from "../PlexError.js"
+import type { Description, Params } from "./description.js"
+import { Unstamped } from "./failure.js"
 import { tokenHeaderName } from "./secrets.js"
 
-/** Name/value pairs in wire order. @internal */
-export type Params = ReadonlyArray<readonly [name: string, value: string]>
+const invalid = (field: string, reason: string) =>
+  new Unstamped((stamp) => new InvalidInput({ ...stamp.common, field, reason }))
+
+const missing = (what: "token" | "serverUrl") =>
+  new Unstamped((stamp) => new MissingCredential({ ...stamp.common, missing: what }))
 
 /**
  * `a=1&b=2`, with `encodeURIComponent` (so a space is `%20`, never `+`). A
  * lone surrogate cannot be encoded as UTF-8, so it is refused, not replaced.
- *
- * @internal
  */
-export const encodeParams = (operation: string, params: Params): Effect.Effect<string, InvalidInput> => {
+const encode = (params: Params): string | Unstamped<InvalidInput> => {
+  let out = ""
   for (const [name, value] of params) {
-    if (!value.isWellFormed()) {
-      return Effect.fail(new InvalidInput({ operation, field: name, reason: "contains an unpaired UTF-16 surrogate" }))
-    }
+    if (value.length === 0) return invalid(name, "is empty")
+    if (!value.isWellFormed()) return invalid(name, "contains an unpaired UTF-16 surrogate")
+    out += `${out === "" ? "" : "&"}${name}=${encodeURIComponent(value)}`
   }
-  return Effect.succeed(params.map(([name, value]) => `${name}=${encodeURIComponent(value)}`).join("&"))
+  return out
 }
 
-const withQuery = (url: string, query: string) => query === "" ? url : `${url}?${query}`
+// The identity headers with the token, made once per credentials value.
+const withToken = new WeakMap<PlexCredentialsService, Headers.Headers>()
 
-const requireToken = (operation: string, credentials: PlexCredentialsService) =>
-  Option.match(credentials.token, {
-    onNone: () => Effect.fail(new MissingCredential({ operation, missing: "token" })),
-    onSome: (token) => Effect.succeed(Redacted.value(token))
-  })
+const tokenHeaders = (credentials: PlexCredentialsService, token: Redacted.Redacted<string>): Headers.Headers => {
+  let headers = withToken.get(credentials)
+  if (headers === undefined) {
+    headers = Headers.set(credentials.headers, tokenHeaderName, Redacted.value(token))
+    withToken.set(credentials, headers)
+  }
+  return headers
+}
 
 /** @internal */
-export type Target = "plex.tv" | "server"
-
-const baseUrl = (operation: string, target: Target, credentials: PlexCredentialsService) =>
-  target === "plex.tv"
-    ? Effect.succeed(credentials.plexTvUrl)
-    : Option.match(credentials.serverUrl, {
-      onNone: () => Effect.fail(new MissingCredential({ operation, missing: "serverUrl" })),
-      onSome: Effect.succeed
-    })
-
-/**
- * A GET to any URL (a discovered server's connection) with the identity
- * headers and, when there is one, the token.
- *
- * @internal
- */
-export const getWithIdentity = (
-  url: string,
-  token: Option.Option<Redacted.Redacted<string>>
-): Effect.Effect<HttpClientRequest.HttpClientRequest, never, PlexCredentials> =>
-  Effect.map(PlexCredentials, (credentials) =>
-    HttpClientRequest.get(url, {
-      headers: Option.match(token, {
-        onNone: () => credentials.headers,
-        onSome: (value) => ({ ...credentials.headers, [tokenHeaderName]: Redacted.value(value) })
-      })
-    }))
-
-/**
- * A request carrying the identity headers and the token.
- *
- * @internal
- */
-export const authenticated = (
-  operation: string,
-  target: Target,
-  method: "GET" | "POST" | "DELETE",
-  path: string,
-  query = ""
-): Effect.Effect<HttpClientRequest.HttpClientRequest, MissingCredential, PlexCredentials> =>
-  Effect.flatMap(PlexCredentials, (credentials) =>
-    Effect.zipWith(
-      baseUrl(operation, target, credentials),
-      requireToken(operation, credentials),
-      (base, token) =>
-        HttpClientRequest.make(method)(withQuery(base + path, query), {
-          headers: { ...credentials.headers, [tokenHeaderName]: token }
-        })
-    ))
-
-/**
- * A plex.tv request with the identity headers and no token, even when one is
- * configured: sign-in and the PIN flow.
- *
- * @internal
- */
-export const anonymous = (
-  method: "GET" | "POST",
-  path: string,
-  options: { readonly query?: string | undefined; readonly form?: string | undefined } = {}
-): Effect.Effect<HttpClientRequest.HttpClientRequest, never, PlexCredentials> =>
-  Effect.map(PlexCredentials, (credentials) =>
-    HttpClientRequest.make(method)(withQuery(credentials.plexTvUrl + path, options.query ?? ""), {
-      headers: credentials.headers,
-      body: options.form === undefined ? undefined : HttpBody.text(options.form, "application/x-www-form-urlencoded")
-    }))
+export const buildRequest = <In>(
+  description: Description<In, unknown, unknown>,
+  credentials: PlexCredentialsService,
+  input: In
+): HttpClientRequest.HttpClientRequest | Unstamped<MissingCredential | InvalidInput> => {
+  const query = description.query === undefined ? "" : encode(description.query(input))
+  if (query instanceof Unstamped) return query
+  const form = description.form === undefined ? undefined : encode(description.form(input))
+  if (form instanceof Unstamped) return form
+  let base = ""
+  if (description.target === "plex.tv") base = credentials.plexTvUrl
+  else if (description.target === "server") {
+    if (credentials.serverUrl._tag === "None") return missing("serverUrl")
+    base = credentials.serverUrl.value
+  }
+  const token = description.token === "never" ? undefined : credentials.token
+  if (description.token === "required" && token?._tag !== "Some") return missing("token")
+  const path = typeof description.path === "string" ? description.path : description.path(input)
+  return HttpClientRequest.make(description.method)(query === "" ? base + path : `${base}${path}?${query}`, {
+    headers: token?._tag === "Some" ? tokenHeaders(credentials, token.value) : credentials.headers,
+    body: form === undefined ? undefined : HttpBody.text(form, "application/x-www-form-urlencoded")
+  })
+}

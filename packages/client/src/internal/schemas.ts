@@ -6,9 +6,6 @@
  * @internal
  */
 import * as DateTime from "effect/DateTime"
-import * as Effect from "effect/Effect"
-import { identity } from "effect/Function"
-import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 
@@ -41,17 +38,30 @@ export const BoolLike = Schema.transformOrFail(Schema.Unknown, Schema.Boolean, {
   encode: ParseResult.succeed
 }).annotations({ identifier: "BoolLike" })
 
-/** Unix epoch seconds (Plex's `PlexDateTime`), as a UTC `DateTime`. @internal */
-export const UnixSeconds = Schema.transformOrFail(IntLike, Schema.DateTimeUtcFromSelf, {
+/**
+ * A point in time as Plex sends it: Unix epoch seconds (Plex's
+ * `PlexDateTime`), as a number or a numeric string, or ISO-8601 text. Decoded
+ * as a UTC `DateTime`; encoded as epoch seconds. The failure message never
+ * quotes the value.
+ *
+ * @internal
+ */
+export const Timestamp = Schema.transformOrFail(Schema.Unknown, Schema.DateTimeUtcFromSelf, {
   strict: true,
-  decode: (seconds, _, ast) => {
-    const date = DateTime.make(seconds * 1000)
+  decode: (value, _, ast) => {
+    const date = typeof value === "number" && Number.isInteger(value)
+      ? DateTime.make(value * 1000)
+      : typeof value === "string" && /^-?\d+$/.test(value)
+      ? DateTime.make(Number(value) * 1000)
+      : typeof value === "string"
+      ? DateTime.make(value)
+      : DateTime.make(Number.NaN)
     return date._tag === "Some"
       ? ParseResult.succeed(DateTime.toUtc(date.value))
-      : ParseResult.fail(new ParseResult.Type(ast, seconds, "not a valid Unix timestamp"))
+      : ParseResult.fail(new ParseResult.Type(ast, value, "Expected Unix seconds or an ISO-8601 date"))
   },
   encode: (date) => ParseResult.succeed(Math.floor(DateTime.toEpochMillis(date) / 1000))
-}).annotations({ identifier: "UnixSeconds" })
+}).annotations({ identifier: "Timestamp" })
 
 /**
  * An enum Plex may extend at any time: the known values are kept in the type
@@ -78,30 +88,15 @@ export const Secret = Schema.Redacted(Schema.String)
  * @internal
  */
 export const optionalOption = <A, I, R>(schema: Schema.Schema<A, I, R>) =>
-  planned(Schema.optionalWith(schema, { as: "Option", nullable: true }), () => {
-    const inner = planOf(schema)
-    return {
-      wire: Schema.optional(Schema.NullOr(valueWire(inner))),
-      convert: (value) => value == null ? Option.none() : Option.some(inner.convert(value))
-    }
-  })
+  Schema.optionalWith(schema, { as: "Option", nullable: true })
 
 /** A boolean with the spec's default when missing or null. @internal */
 export const boolWithDefault = (value: boolean) =>
-  planned(Schema.optionalWith(BoolLike, { nullable: true, default: () => value }), () => ({
-    wire: Schema.optional(Schema.NullOr(BoolLike)),
-    convert: (wire) => wire ?? value
-  }))
+  Schema.optionalWith(BoolLike, { nullable: true, default: () => value })
 
 /** A list that is empty when missing or null. @internal */
 export const listOf = <A, I, R>(schema: Schema.Schema<A, I, R>) =>
-  planned(Schema.optionalWith(Schema.Array(schema), { nullable: true, default: () => [] }), () => {
-    const inner = planOf(schema)
-    return {
-      wire: Schema.optional(Schema.NullOr(Schema.Array(valueWire(inner)))),
-      convert: (wire) => wire == null ? [] : inner.convert === identity ? wire : (wire as Array<unknown>).map(inner.convert)
-    }
-  })
+  Schema.optionalWith(Schema.Array(schema), { nullable: true, default: () => [] })
 
 /** One item or a list of them (PMS JSON mirrors XML, where a lone child is not wrapped). @internal */
 export const oneOrMany = <A, I, R>(schema: Schema.Schema<A, I, R>) =>
@@ -111,86 +106,8 @@ export const oneOrMany = <A, I, R>(schema: Schema.Schema<A, I, R>) =>
     { strict: true, decode: (value) => Array.isArray(value) ? value : [value as A], encode: (value) => value }
   )
 
-/** An ISO-8601 string (with or without milliseconds) or epoch seconds, as UTC. @internal */
-export const Timestamp = Schema.Union(Schema.DateTimeUtc, UnixSeconds).annotations({ identifier: "Timestamp" })
-
 /** Text that may arrive as a number (postal codes, ids), as a string. @internal */
 export const StringLike = Schema.Union(
   Schema.String,
   Schema.transform(Schema.Number, Schema.String, { strict: true, decode: String, encode: Number })
 ).annotations({ identifier: "StringLike" })
-
-/*
- * Fast decoding. A `Schema.Class` whose fields are `Option`s and defaults
- * decodes about three times slower than a plain struct of the same keys, and
- * the account body is the hot path. So each class also gets a plan, derived
- * from its own field definitions: decode the wire shape as a plain struct,
- * then build the `Option`s, defaults and class instances by hand (validation
- * is already done). Keys, paths and messages of failures are the same.
- */
-
-interface Plan {
-  /** A schema for values and classes; a property signature for fields. */
-  readonly wire: Schema.Schema.Any | Schema.PropertySignature.Any
-  readonly convert: (wire: any) => unknown
-}
-
-const valueWire = (plan: Plan) => plan.wire as Schema.Schema.Any
-
-const fieldPlans = new WeakMap<object, () => Plan>()
-const classPlans = new WeakMap<object, Plan>()
-
-const planned = <S extends Schema.PropertySignature.Any>(signature: S, plan: () => Plan): S => {
-  fieldPlans.set(signature, plan)
-  return signature
-}
-
-type AnyClass = Schema.Schema.Any & {
-  readonly fields: Schema.Struct.Fields
-  readonly prototype: object
-}
-
-const isClass = (schema: unknown): schema is AnyClass =>
-  typeof schema === "function" && "fields" in schema && "ast" in schema
-
-const planOf = (schema: unknown): Plan => {
-  if (!isClass(schema)) return { wire: schema as Schema.Schema.Any, convert: identity }
-  const known = classPlans.get(schema)
-  if (known !== undefined) return known
-  const wire: Record<string, Schema.Schema.Any | Schema.PropertySignature.Any> = {}
-  const steps: Array<readonly [string, (wire: unknown) => unknown]> = []
-  for (const [key, field] of Object.entries(schema.fields)) {
-    const plan = fieldPlans.get(field)?.() ?? planOf(field)
-    wire[key] = plan.wire
-    steps.push([key, plan.convert])
-  }
-  const plan: Plan = {
-    wire: Schema.Struct(wire as Schema.Struct.Fields),
-    // The props are already validated, so the instance is built from the
-    // prototype directly: the constructor would only re-merge defaults.
-    convert: (value: Record<string, unknown>) => {
-      const instance = Object.create(schema.prototype) as Record<string, unknown>
-      for (const [key, convert] of steps) instance[key] = convert(value[key])
-      return instance
-    }
-  }
-  classPlans.set(schema, plan)
-  return plan
-}
-
-/**
- * `Schema.decodeUnknown(Class)`, fast: same result, same failures.
- *
- * @internal
- */
-export const fastDecoder = <A>(schema: Schema.Schema<A, any, never>) => {
-  let decode: ((u: unknown) => Effect.Effect<A, ParseResult.ParseError>) | undefined
-  return (input: unknown): Effect.Effect<A, ParseResult.ParseError> => {
-    if (decode === undefined) {
-      const plan = planOf(schema)
-      const wire = Schema.decodeUnknown(plan.wire as Schema.Schema<unknown, unknown, never>)
-      decode = (u) => Effect.map(wire(u), (value) => plan.convert(value) as A)
-    }
-    return decode(input)
-  }
-}

@@ -8,9 +8,10 @@
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import {
   BadRequest,
-  type PlexErrorDetail,
+  PlexErrorDetail,
   RateLimited,
   type StatusError,
   Unauthorized,
@@ -18,52 +19,50 @@ import {
 } from "../PlexError.js"
 import { readText } from "./body.js"
 import { parseErrorDetails } from "./errorBody.js"
+import { type Stamp, Unstamped } from "./failure.js"
+import { parseRetryAfter } from "./retryAfter.js"
 
 // Plex's error bodies are a few hundred bytes; more is a page nobody needs.
 const maxErrorBodyBytes = 64 * 1024
-import { parseRetryAfter } from "./retryAfter.js"
-import { scrub } from "./secrets.js"
 
-// A server may echo what it was sent ("token … is invalid"), so the details
-// are scrubbed of it like transport errors are.
-const readDetails = (
-  response: HttpClientResponse.HttpClientResponse,
-  secrets: ReadonlyArray<string>
-): Effect.Effect<Array<PlexErrorDetail>> =>
+const readDetails = (response: HttpClientResponse.HttpClientResponse): Effect.Effect<Array<PlexErrorDetail>> =>
   readText(response, maxErrorBodyBytes).pipe(
-    Effect.map((text) => parseErrorDetails(scrub(text, secrets))),
+    Effect.map(parseErrorDetails),
     Effect.orElseSucceed(() => [])
   )
 
+// A server may echo what it was sent ("token … is invalid"), so the details
+// are scrubbed of the call's secrets.
+const scrubbed = (stamp: Stamp, details: ReadonlyArray<PlexErrorDetail>) =>
+  details.map((detail) => new PlexErrorDetail({ ...detail, message: Option.map(detail.message, stamp.scrub) }))
+
 const toError = (
-  operation: string,
   response: HttpClientResponse.HttpClientResponse,
-  errors: Array<PlexErrorDetail>
-): Effect.Effect<never, StatusError> => {
-  const status = response.status
-  const fields = { operation, status, errors }
-  switch (status) {
-    case 400:
-      return Effect.fail(new BadRequest(fields))
-    case 401:
-    case 403:
-      return Effect.fail(new Unauthorized(fields))
-    case 429:
-      return Effect.flatMap(Clock.currentTimeMillis, (now) =>
-        Effect.fail(
-          new RateLimited({ ...fields, retryAfter: parseRetryAfter(response.headers["retry-after"], now) })
-        ))
-    default:
-      return Effect.fail(new UnexpectedStatus(fields))
-  }
-}
+  details: ReadonlyArray<PlexErrorDetail>,
+  now: number
+): Unstamped<StatusError> =>
+  new Unstamped((stamp) => {
+    const fields = { ...stamp.common, status: response.status, errors: scrubbed(stamp, details) }
+    switch (response.status) {
+      case 400:
+        return new BadRequest(fields)
+      case 401:
+      case 403:
+        return new Unauthorized(fields)
+      case 429:
+        return new RateLimited({ ...fields, retryAfter: parseRetryAfter(response.headers["retry-after"], now) })
+      default:
+        return new UnexpectedStatus(fields)
+    }
+  })
 
 /** @internal */
 export const checkStatus = (
-  operation: string,
-  response: HttpClientResponse.HttpClientResponse,
-  secrets: ReadonlyArray<string>
-): Effect.Effect<HttpClientResponse.HttpClientResponse, StatusError> =>
+  response: HttpClientResponse.HttpClientResponse
+): Effect.Effect<HttpClientResponse.HttpClientResponse, Unstamped<StatusError>> =>
   response.status >= 200 && response.status < 300
     ? Effect.succeed(response)
-    : Effect.flatMap(readDetails(response, secrets), (errors) => toError(operation, response, errors))
+    : Effect.flatMap(
+      Effect.zip(readDetails(response), Clock.currentTimeMillis),
+      ([details, now]) => Effect.fail(toError(response, details, now))
+    )

@@ -7,11 +7,10 @@
  * origin, so a 3xx comes back as a status, with the caller's other fetch
  * options left as they were.
  *
- * The platform's own `http.client` span is replaced by one opened here: the
- * platform records the raw transport error, whose cause may quote what was
- * sent, while this span only ever fails with the scrubbed `TransportError`.
- * With the platform span off, the platform adds no `b3` or `traceparent`
- * header either, so no trace context goes to Plex.
+ * The platform's own `http.client` span is off: it records the raw transport
+ * error, whose cause may quote what was sent. The operation's span stands in
+ * its place. With the platform span off, the platform adds no `b3` or
+ * `traceparent` header either, so no trace context goes to Plex.
  *
  * @internal
  */
@@ -22,46 +21,42 @@ import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Effect from "effect/Effect"
 import type { TransportError } from "../PlexError.js"
+import type { Unstamped } from "./failure.js"
 import { tokenHeaderName } from "./secrets.js"
-import { transportError } from "./transportFailure.js"
+import { transportFailure } from "./transportFailure.js"
 
 const addTokenHeaderName = (names: ReadonlyArray<string | RegExp>) =>
   names.includes(tokenHeaderName) ? names : [...names, tokenHeaderName]
 
 const always = () => true
 
-const noRedirects = <A, E, R>(self: Effect.Effect<A, E, R>) =>
-  Effect.flatMap(Effect.serviceOption(FetchHttpClient.RequestInit), (init) =>
-    Effect.provideService(self, FetchHttpClient.RequestInit, {
-      ...(init._tag === "Some" ? init.value : {}),
-      redirect: "manual"
-    }))
+// The caller's fetch options, with redirects off: worked out once per options
+// object the caller provides, not on every call.
+const noRedirects = new WeakMap<globalThis.RequestInit, globalThis.RequestInit>()
+const defaultInit: globalThis.RequestInit = { redirect: "manual" }
 
-const spanAttributes = (request: HttpClientRequest.HttpClientRequest) => {
-  const url = new URL(request.url)
-  return {
-    "http.request.method": request.method,
-    "server.address": url.origin,
-    "url.full": url.href,
-    "url.path": url.pathname
+const manualRedirects = (init: globalThis.RequestInit | undefined): globalThis.RequestInit => {
+  if (init === undefined) return defaultInit
+  let merged = noRedirects.get(init)
+  if (merged === undefined) {
+    merged = { ...init, redirect: "manual" }
+    noRedirects.set(init, merged)
   }
+  return merged
 }
 
 /** @internal */
 export const send = (
-  operation: string,
-  request: HttpClientRequest.HttpClientRequest,
-  secrets: ReadonlyArray<string>
-): Effect.Effect<HttpClientResponse.HttpClientResponse, TransportError, HttpClient.HttpClient> =>
-  Effect.flatMap(HttpClient.HttpClient, (client) => client.execute(request)).pipe(
-    noRedirects,
-    Effect.mapError((error) => transportError(operation, "request", error, secrets)),
-    Effect.tap((response) => Effect.annotateCurrentSpan("http.response.status_code", response.status)),
-    Effect.locally(HttpClient.currentTracerDisabledWhen, always),
-    Effect.locallyWith(Headers.currentRedactedNames, addTokenHeaderName),
-    Effect.withSpan(`http.client ${request.method}`, {
-      kind: "client",
-      captureStackTrace: false,
-      attributes: spanAttributes(request)
-    })
-  )
+  request: HttpClientRequest.HttpClientRequest
+): Effect.Effect<HttpClientResponse.HttpClientResponse, Unstamped<TransportError>, HttpClient.HttpClient> =>
+  Effect.withFiberRuntime((fiber) => {
+    const context = fiber.currentContext
+    const client = context.unsafeMap.get(HttpClient.HttpClient.key) as HttpClient.HttpClient
+    const init = context.unsafeMap.get(FetchHttpClient.RequestInit.key) as globalThis.RequestInit | undefined
+    return client.execute(request).pipe(
+      Effect.provideService(FetchHttpClient.RequestInit, manualRedirects(init)),
+      Effect.mapError((error) => transportFailure("request", error)),
+      Effect.locally(HttpClient.currentTracerDisabledWhen, always),
+      Effect.locallyWith(Headers.currentRedactedNames, addTokenHeaderName)
+    )
+  })

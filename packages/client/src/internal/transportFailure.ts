@@ -6,7 +6,7 @@
  */
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import { TransportError } from "../PlexError.js"
-import { scrub } from "./secrets.js"
+import { Unstamped } from "./failure.js"
 
 const describe = (cause: unknown): string => {
   const parts: Array<string> = []
@@ -21,9 +21,10 @@ const describe = (cause: unknown): string => {
 }
 
 /** @internal */
-export const transportError = (
-  operation: string,
+export const transportFailure = (
   phase: "request" | "response",
-  error: HttpClientError.HttpClientError,
-  secrets: ReadonlyArray<string>
-): TransportError => new TransportError({ operation, phase, reason: scrub(describe(error.cause ?? error), secrets) })
+  error: HttpClientError.HttpClientError
+): Unstamped<TransportError> =>
+  new Unstamped((stamp) =>
+    new TransportError({ ...stamp.common, phase, reason: stamp.scrub(describe(error.cause ?? error)) })
+  )

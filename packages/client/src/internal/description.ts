@@ -1,0 +1,44 @@
+/**
+ * What an operation says about itself, once. The pipeline runs any of these;
+ * nothing else about an operation is written anywhere.
+ *
+ * @internal
+ */
+import type * as Schema from "effect/Schema"
+import type { PlexError, StatusError } from "../PlexError.js"
+
+/** Name/value pairs in wire order. @internal */
+export type Params = ReadonlyArray<readonly [name: string, value: string]>
+
+/**
+ * `plex.tv` and `server` are the bases in `PlexCredentials`; with `url`, the
+ * path is the whole URL (a discovered server's connection).
+ *
+ * @internal
+ */
+export type Target = "plex.tv" | "server" | "url"
+
+/** @internal */
+export interface Description<In, S, A> {
+  /** The operation's name, on its span (`plex.<name>`) and on its errors. */
+  readonly name: string
+  readonly target: Target
+  readonly method: "GET" | "POST" | "DELETE"
+  readonly path: string | ((input: In) => string)
+  /** `required`: fail with `MissingCredential` without one; `never`: sent without, even when one is configured. */
+  readonly token: "required" | "optional" | "never"
+  /** Query parameters; each must be non-empty and well-formed Unicode. */
+  readonly query?: ((input: In) => Params) | undefined
+  /** A form body, checked like the query. */
+  readonly form?: ((input: In) => Params) | undefined
+  /** Secrets of the input besides the token (a password), kept out of every error text. */
+  readonly secrets?: ((input: In) => ReadonlyArray<string | undefined>) | undefined
+  /** The success body's schema; without one, the body is read and ignored. */
+  readonly success?: Schema.Schema<S, any, never> | undefined
+  /** The value handed out, taken from the decoded body (e.g. from its `MediaContainer`). */
+  readonly extract?: ((decoded: S) => A) | undefined
+  /** Turns a status error into the operation's own (1029, 1031 on sign-in; 404 on a PIN). */
+  readonly refine?: ((error: StatusError, input: In) => PlexError | undefined) | undefined
+  /** `false` when repeating the request after it may have reached Plex is unsafe (sign-in). */
+  readonly idempotent?: false | undefined
+}

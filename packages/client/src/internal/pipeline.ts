@@ -1,0 +1,144 @@
+/**
+ * The one pipeline every operation runs through: build the request, send it,
+ * decide by status, decode the body, under the attempt timeout and in one span
+ * named after the operation. Here, and only here, a stage's failure gets the
+ * operation's name and the call's secrets are scrubbed from it.
+ *
+ * @internal
+ */
+import type * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Clock from "effect/Clock"
+import type * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import type * as Tracer from "effect/Tracer"
+import { PlexCredentials, type PlexCredentialsService } from "../PlexCredentials.js"
+import { type PlexError, type StatusError, Timeout } from "../PlexError.js"
+import { withAttemptTimeout } from "./attemptTimeout.js"
+import { compile } from "./compiler.js"
+import { currentDeadlineWatch } from "./deadline.js"
+import { type Body, decodeBody, describeIgnored, ignoreBody } from "./decode.js"
+import type { Description } from "./description.js"
+import { type Stamp, Unstamped } from "./failure.js"
+import { buildRequest } from "./request.js"
+import { scrub, tokenHeaderName } from "./secrets.js"
+import { checkStatus } from "./status.js"
+import { send } from "./transport.js"
+
+// The origin of a URL's scheme and authority, parsed once per distinct one
+// rather than on every call.
+const origins = new Map<string, string>()
+
+const originOf = (prefix: string): string => {
+  let origin = origins.get(prefix)
+  if (origin === undefined) {
+    origin = new URL(prefix).origin
+    if (origins.size >= 256) origins.clear()
+    origins.set(prefix, origin)
+  }
+  return origin
+}
+
+const spanAttributes = (request: HttpClientRequest.HttpClientRequest) => {
+  const url = request.url
+  const query = url.indexOf("?")
+  const full = query < 0 ? url : url.slice(0, query)
+  const slash = full.indexOf("/", full.indexOf("//") + 2)
+  return {
+    "http.request.method": request.method,
+    "server.address": originOf(slash < 0 ? full : full.slice(0, slash)),
+    "url.full": url,
+    "url.path": slash < 0 ? "/" : full.slice(slash)
+  }
+}
+
+const timedOut = (timeout: Duration.Duration) => new Unstamped((stamp) => new Timeout({ ...stamp.common, timeout }))
+
+/**
+ * Turns a description into its operation: a function from the input to an
+ * `Effect` that needs only `HttpClient` and `PlexCredentials`. The function
+ * carries the operation's name as its `name`.
+ *
+ * @internal
+ */
+export const run = <In = void, S = void, A = S, E = PlexError>(
+  description: Description<In, S, A>
+): (input: In) => Effect.Effect<A, E, HttpClient.HttpClient | PlexCredentials> => {
+  const { extract, name, refine, secrets } = description
+  const spanName = `plex.${name}`
+  const common = description.idempotent === false ? { operation: name, idempotent: false as const } : { operation: name }
+  const decode: (
+    response: HttpClientResponse.HttpClientResponse
+  ) => Effect.Effect<Body<S>, Unstamped<PlexError>> = description.success === undefined
+    ? ignoreBody as (response: HttpClientResponse.HttpClientResponse) => Effect.Effect<Body<S>, Unstamped<PlexError>>
+    : decodeBody(compile(description.success))
+
+  const stampOf = (request: HttpClientRequest.HttpClientRequest | undefined, input: In): Stamp => ({
+    common,
+    scrub: (text) => {
+      const token = request?.headers[tokenHeaderName]
+      const extra = secrets === undefined ? [] : secrets(input).filter((s): s is string => s !== undefined)
+      return scrub(text, token === undefined ? extra : [token, ...extra])
+    }
+  })
+
+  // The tolerant reader's report: each field it left out, once per call, as
+  // one warning and as span events, by path and expectation, never by value.
+  const finish = (body: Body<S>, span: Tracer.Span): Effect.Effect<A> => {
+    const value = (extract === undefined ? body.value : extract(body.value)) as A
+    if (body.ignored.length === 0) return Effect.succeed(value)
+    const issues = describeIgnored(body.ignored)
+    return Effect.flatMap(Clock.currentTimeNanos, (now) => {
+      for (const issue of issues) {
+        span.event("plex.field_ignored", now, { "plex.field.path": issue.path, "plex.field.problem": issue.problem })
+      }
+      const fields = issues.map((issue) => `${issue.path} ${issue.problem}`).join("; ")
+      return Effect.as(Effect.logWarning(`${name}: left out fields that did not decode: ${fields}`), value)
+    })
+  }
+
+  const attempt = (request: HttpClientRequest.HttpClientRequest, span: Tracer.Span) =>
+    send(request).pipe(
+      Effect.flatMap((response) => {
+        span.attribute("http.response.status_code", response.status)
+        return checkStatus(response)
+      }),
+      Effect.flatMap(decode)
+    )
+
+  const call = (credentials: PlexCredentialsService, input: In) => {
+    const request = buildRequest(description as Description<In, unknown, unknown>, credentials, input)
+    const built = request instanceof Unstamped ? undefined : request
+    return Effect.useSpan(spanName, {
+      kind: "client",
+      captureStackTrace: false,
+      attributes: built === undefined ? { "http.request.method": description.method } : spanAttributes(built)
+    }, (span) => {
+      const result = built === undefined
+        ? Effect.fail(request as Unstamped<PlexError>)
+        : withAttemptTimeout(attempt(built, span), timedOut)
+      return result.pipe(
+        Effect.mapError((failure) => {
+          const error = failure.stamp(stampOf(built, input))
+          return refine !== undefined && isStatusError(error) ? refine(error, input) ?? error : error
+        }),
+        Effect.flatMap((body) => finish(body, span)),
+        Effect.withParentSpan(span)
+      )
+    })
+  }
+
+  const operation = (input: In) =>
+    Effect.withFiberRuntime<A, E, HttpClient.HttpClient | PlexCredentials>((fiber) => {
+      const watch = fiber.getFiberRef(currentDeadlineWatch)
+      if (watch !== undefined) watch.last = name
+      const credentials = fiber.currentContext.unsafeMap.get(PlexCredentials.key) as PlexCredentialsService
+      return call(credentials, input) as unknown as Effect.Effect<A, E, HttpClient.HttpClient>
+    })
+  return Object.defineProperty(operation, "name", { value: name })
+}
+
+const isStatusError = (error: PlexError): error is StatusError =>
+  error._tag === "BadRequest" || error._tag === "Unauthorized" || error._tag === "RateLimited" ||
+  error._tag === "UnexpectedStatus"
