@@ -97,8 +97,9 @@ const mutate = (input: Json, picks: ReadonlyArray<readonly [number, Mutation]>):
     const all = locations(out)
     const path = all[pick % all.length]!
     if (path.length === 0) {
-      if (change.kind === "extra" && out !== null && typeof out === "object" && !Array.isArray(out)) out[change.key] = change.value
-      else if (change.kind === "retype") out = change.value
+      if (change.kind === "extra" && out !== null && typeof out === "object" && !Array.isArray(out)) {
+        out[change.key] = structuredClone(change.value)
+      } else if (change.kind === "retype") out = structuredClone(change.value)
       continue
     }
     let parent: any = out
@@ -106,8 +107,10 @@ const mutate = (input: Json, picks: ReadonlyArray<readonly [number, Mutation]>):
     const key = path[path.length - 1] as any
     if (change.kind === "drop") Array.isArray(parent) ? parent.splice(key, 1) : delete parent[key]
     else if (change.kind === "null") parent[key] = null
-    else if (change.kind === "retype") parent[key] = change.value
-    else if (parent[key] !== null && typeof parent[key] === "object" && !Array.isArray(parent[key])) parent[key][change.key] = change.value
+    else if (change.kind === "retype") parent[key] = structuredClone(change.value)
+    else if (parent[key] !== null && typeof parent[key] === "object" && !Array.isArray(parent[key])) {
+      parent[key][change.key] = structuredClone(change.value)
+    }
   }
   return out
 }

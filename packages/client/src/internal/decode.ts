@@ -9,6 +9,7 @@ import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Effect from "effect/Effect"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
+import * as AST from "effect/SchemaAST"
 import {
   type BodyError,
   BodyTooLarge,
@@ -40,18 +41,27 @@ const issuesOf = (issue: ParseResult.ParseIssue, prefix: ReadonlyArray<PropertyK
     })
   )
 
+// An optional field is `X | null | undefined`: it was left out because its
+// value was neither, so only what was expected of `X` is said.
+const withoutNull = (ast: AST.AST): AST.AST =>
+  AST.isUnion(ast)
+    ? AST.Union.make(ast.types.filter((t) => !AST.isUndefinedKeyword(t) && !(AST.isLiteral(t) && t.literal === null)))
+    : ast
+
 /**
- * What was expected of each field that the tolerant reader left out, by path,
- * never with its value. Schema decodes the field once more to say so.
+ * What was expected of each field that the tolerant reader left out: one
+ * issue per field, by its path, never with its value. Schema decodes the
+ * field once more to say so.
  *
  * @internal
  */
 export const describeIgnored = (ignored: ReadonlyArray<Ignored>): Array<SchemaIssue> =>
-  ignored.flatMap(({ ast, input, path }) => {
-    const result = ParseResult.decodeUnknownEither(Schema.make(ast))(input)
-    return result._tag === "Left"
-      ? issuesOf(result.left, path)
-      : [new SchemaIssue({ path: path.map(String).join("."), problem: "could not be decoded" })]
+  ignored.map(({ ast, input, path }) => {
+    const result = ParseResult.decodeUnknownEither(Schema.make(withoutNull(ast)))(input)
+    const problems = result._tag === "Left"
+      ? issuesOf(result.left).map((issue) => issue.path === "" ? issue.problem : `${issue.path} ${issue.problem}`)
+      : ["could not be decoded"]
+    return new SchemaIssue({ path: path.map(String).join("."), problem: [...new Set(problems)].join("; ") })
   })
 
 /** @internal */
