@@ -9,7 +9,9 @@ import * as os from "node:os"
 import * as path from "node:path"
 import * as readline from "node:readline"
 import { fileURLToPath } from "node:url"
-import { clients } from "./clients.js"
+import { accountBody } from "./accountBody.js"
+import { clients, rows } from "./clients.js"
+import { measureDecoding } from "./decode.js"
 import { median } from "./stats.js"
 
 const here = path.dirname(fileURLToPath(import.meta.url))
@@ -63,43 +65,79 @@ const summary = Object.fromEntries(names.map((name) => {
   return [name, { tokenDetails: pick("tokenDetails"), signIn: pick("signIn"), memoryPer1000InFlightMB: median(rs.map((r) => r.memoryPer1000InFlightMB)) }]
 }))
 
-const undiciRaw = "undici.request + JSON.parse"
-const plexjs = "plexjs 0.39.0"
 const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits })
 
+// Each effect-plex row is compared with the platform client it runs on.
+const floorOf: Record<string, string> = {
+  [rows.plexFetch]: rows.floorFetch,
+  [rows.plexUndici]: rows.floorUndici,
+  [rows.floorFetch]: rows.floorFetch,
+  [rows.floorUndici]: rows.floorUndici
+}
+
 const table = (op: "tokenDetails" | "signIn") => {
+  const heap = op === "tokenDetails"
   const lines = [
-    "| client | 1 at a time: median µs | p99 µs | 64 in flight: calls/s | × undici.request | × plexjs |" +
-      (op === "tokenDetails" ? " heap per 1,000 in flight |" : ""),
-    "| --- | --: | --: | --: | --: | --: |" + (op === "tokenDetails" ? " --: |" : "")
+    "| client | 1 at a time: median µs | p99 µs | 64 in flight: calls/s | × its floor | × undici.request | × plexjs |" +
+      (heap ? " heap per 1,000 in flight |" : ""),
+    "| --- | --: | --: | --: | --: | --: | --: |" + (heap ? " --: |" : "")
   ]
   for (const name of names) {
     const m = summary[name]![op]
+    const floor = floorOf[name]
     lines.push(
-      `| ${name} | ${fmt(m.medianUs)} | ${fmt(m.p99Us)} | ${fmt(m.perSecond64)} | ${fmt(m.perSecond64 / summary[undiciRaw]![op].perSecond64, 2)} | ${
-        fmt(m.perSecond64 / summary[plexjs]![op].perSecond64, 2)
-      } |` + (op === "tokenDetails" ? ` ${fmt(summary[name]!.memoryPer1000InFlightMB, 1)} MB |` : "")
+      `| ${name} | ${fmt(m.medianUs)} | ${fmt(m.p99Us)} | ${fmt(m.perSecond64)} | ${
+        floor === undefined ? "" : fmt(m.perSecond64 / summary[floor]![op].perSecond64, 2)
+      } | ${fmt(m.perSecond64 / summary[rows.undici]![op].perSecond64, 2)} | ${
+        fmt(m.perSecond64 / summary[rows.plexjs]![op].perSecond64, 2)
+      } |` + (heap ? ` ${fmt(summary[name]!.memoryPer1000InFlightMB, 1)} MB |` : "")
     )
   }
   return lines.join("\n")
 }
 
-const ratio = (a: number, b: number) => a / b
-const targets = [
-  ["effect-plex + undici ≥ 0.8× undici.request throughput (64 in flight)", ratio(summary["effect-plex + NodeHttpClient.layerUndici"]!.tokenDetails.perSecond64, summary[undiciRaw]!.tokenDetails.perSecond64), (r: number) => r >= 0.8],
-  ["effect-plex + FetchHttpClient ≤ 1.3× raw fetch median latency", ratio(summary["effect-plex + FetchHttpClient"]!.tokenDetails.medianUs, summary["fetch + JSON.parse"]!.tokenDetails.medianUs), (r: number) => r <= 1.3],
-  ["effect-plex + undici ≥ 3× plexjs throughput (64 in flight)", ratio(summary["effect-plex + NodeHttpClient.layerUndici"]!.tokenDetails.perSecond64, summary[plexjs]!.tokenDetails.perSecond64), (r: number) => r >= 3]
-] as const
+const decoding = measureDecoding(await accountBody())
+
+type Target = readonly [label: string, value: number, goal: string, met: boolean]
+const throughput = (row: string, floor: string, op: "tokenDetails" | "signIn"): Target => {
+  const value = summary[row]![op].perSecond64 / summary[floor]![op].perSecond64
+  return [`${op}, 64 in flight: ${row} throughput ÷ its floor's`, value, "≥ 0.85", value >= 0.85]
+}
+const latency = (row: string, floor: string, op: "tokenDetails" | "signIn"): Target => {
+  const value = summary[row]![op].medianUs / summary[floor]![op].medianUs
+  return [`${op}, 1 at a time: ${row} median latency ÷ its floor's`, value, "≤ 1.15", value <= 1.15]
+}
+const memory = (row: string, floor: string): Target => {
+  const value = summary[row]!.memoryPer1000InFlightMB / summary[floor]!.memoryPer1000InFlightMB
+  return [`heap per 1,000 in flight: ${row} ÷ its floor's`, value, "≤ 1.25", value <= 1.25]
+}
+const decodeRatio = decoding.tolerantUs / decoding.parseUs
+const targets: ReadonlyArray<Target> = [
+  ...(["tokenDetails", "signIn"] as const).flatMap((op) => [
+    throughput(rows.plexUndici, rows.floorUndici, op),
+    throughput(rows.plexFetch, rows.floorFetch, op),
+    latency(rows.plexUndici, rows.floorUndici, op),
+    latency(rows.plexFetch, rows.floorFetch, op)
+  ]),
+  memory(rows.plexUndici, rows.floorUndici),
+  memory(rows.plexFetch, rows.floorFetch),
+  ["decoding the account body ÷ JSON.parse of its text", decodeRatio, "≤ 2.5", decodeRatio <= 2.5]
+]
 
 const machine = `${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`
 console.log(`\n## getTokenDetails (${urls.bodyBytes}-byte user body, decoded), medians of ${rounds} rounds\n\n${table("tokenDetails")}`)
 console.log(`\n## signIn (form POST, 201 with the same body), medians of ${rounds} rounds\n\n${table("signIn")}`)
-console.log(`\n## Targets\n`)
-for (const [label, value, ok] of targets) console.log(`- ${ok(value) ? "met" : "MISSED"}: ${label}: ${fmt(value, 2)}×`)
+console.log(`\n## Decoding the ${decoding.bodyBytes}-byte account body, in memory (median µs per body)\n`)
+console.log("| step | µs | × JSON.parse |\n| --- | --: | --: |")
+for (const [label, us] of [["JSON.parse of the text", decoding.parseUs], ["effect-plex's tolerant reader (compiled from the schema)", decoding.tolerantUs], ["plain Schema.decodeUnknown(UserPlexAccount)", decoding.schemaUs]] as const) {
+  console.log(`| ${label} | ${fmt(us, 1)} | ${fmt(us / decoding.parseUs, 2)} |`)
+}
+console.log(`\n## Targets\n\n| target | measured | goal | |\n| --- | --: | --: | --- |`)
+for (const [label, value, goal, met] of targets) console.log(`| ${label} | ${fmt(value, 2)}× | ${goal} | ${met ? "met" : "MISSED"} |`)
 console.log(`\nMachine: ${machine}`)
 
 const out = path.join(here, "..", "results")
 fs.mkdirSync(out, { recursive: true })
 const file = path.join(out, `bench-${new Date().toISOString().replace(/[:.]/g, "-")}.json`)
-fs.writeFileSync(file, JSON.stringify({ machine, rounds, bodyBytes: urls.bodyBytes, summary, results }, null, 2))
+fs.writeFileSync(file, JSON.stringify({ machine, rounds, bodyBytes: urls.bodyBytes, summary, decoding, targets, results }, null, 2))
 console.log(`Results: ${path.relative(process.cwd(), file)}`)

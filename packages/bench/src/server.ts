@@ -5,21 +5,11 @@
  * 250 ms, so calls can be held in flight to measure memory.
  * Prints `{"fast": url, "slow": url}` on stdout once both listen.
  */
-import * as PlexFake from "@effect-plex/testing/PlexFake"
-import { Effect, Redacted } from "effect"
 import * as http from "node:http"
 import type { AddressInfo } from "node:net"
+import { accountBody } from "./accountBody.js"
 
-const fake = await Effect.runPromise(PlexFake.make())
-const token = Redacted.value(await Effect.runPromise(fake.issueToken(PlexFake.demoAccount.username)))
-const answer = await Effect.runPromise(fake.handle({
-  method: "GET",
-  url: new URL(`${fake.plexTvUrl}/user`),
-  headers: { accept: "application/json", "x-plex-client-identifier": "bench", "x-plex-token": token },
-  body: ""
-}))
-if (answer._tag !== "Reply") throw new Error("the fake did not answer")
-const body = Buffer.from(answer.body)
+const body = Buffer.from(await accountBody())
 
 const respond = (delayMs: number) => (req: http.IncomingMessage, res: http.ServerResponse) => {
   req.resume()

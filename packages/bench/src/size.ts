@@ -9,7 +9,17 @@ import { fileURLToPath } from "node:url"
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 
+const floorLabel = "Effect floor: runPromise + FetchHttpClient + HttpClient.get + json (no effect-plex)"
+
 const entries: ReadonlyArray<readonly [string, string]> = [
+  [
+    floorLabel,
+    `import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+     import * as HttpClient from "@effect/platform/HttpClient"
+     import { Effect } from "effect"
+     export const run = (url) => HttpClient.get(url).pipe(
+       Effect.flatMap((response) => response.json), Effect.provide(FetchHttpClient.layer), Effect.runPromise)`
+  ],
   [
     "effect-plex: getTokenDetails + FetchHttpClient",
     `import { getTokenDetails } from "@effect-plex/client/TokenDetails"
@@ -37,9 +47,28 @@ const entries: ReadonlyArray<readonly [string, string]> = [
      export const login = (o, login, password) => run(signIn({ login, password }), o)`
   ],
   [
-    "effect-plex: the whole client (every module of the barrel) + FetchHttpClient",
-    `export * from "@effect-plex/client"
-     export * as FetchHttpClient from "@effect/platform/FetchHttpClient"`
+    "effect-plex: the whole client, every operation called + FetchHttpClient",
+    `import { ClientIdentity, Decoding, Pin, PlexCredentials, Resource, Retry, ServerConnection, SignIn, SourceConnection,
+       TokenDetails, TokenLifecycle, TransientToken, UserPlexAccount } from "@effect-plex/client"
+     import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+     import { Effect, Layer, Stream } from "effect"
+     const layer = (options) => Layer.merge(FetchHttpClient.layer, PlexCredentials.PlexCredentials.layer(options))
+     const run = (effect, options) => effect.pipe(Retry.retry(), Effect.provide(layer(options)), Effect.runPromise)
+     export const calls = (o, input) => [
+       run(TokenDetails.getTokenDetails(), o),
+       run(TransientToken.getTransientToken(), o),
+       run(SourceConnection.getSourceConnectionInformation({ source: input.source }), o),
+       run(SignIn.signIn({ login: input.login, password: input.password }), o),
+       run(Effect.flatMap(Pin.createPin(), (pin) => Effect.zip(Pin.authAppUrl(pin), Pin.waitForToken(pin))), o),
+       run(Pin.getPin(input.pin), o),
+       run(Stream.runCollect(Pin.poll(input.pinValue)), o),
+       run(Effect.flatMap(Resource.getResources(), (all) => ServerConnection.connect(all.filter(Resource.isServer)[0])), o),
+       run(TokenLifecycle.ping(), o),
+       run(TokenLifecycle.signOut(), o),
+       run(TokenLifecycle.validate(), o),
+       ClientIdentity.layer(input.identity),
+       Decoding.tolerant(UserPlexAccount.UserPlexAccount)(input.body)
+     ]`
   ],
   [
     "plexjs 0.39.0: standalone authenticationGetTokenDetails + PlexAPICore",
@@ -51,8 +80,9 @@ const entries: ReadonlyArray<readonly [string, string]> = [
 
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`
 
-console.log("| bundle | minified | minified + gzip |")
-console.log("| --- | --: | --: |")
+console.log("| bundle | minified | minified + gzip | gzip over the Effect floor |")
+console.log("| --- | --: | --: | --: |")
+let floor = 0
 for (const [label, contents] of entries) {
   const result = await esbuild.build({
     stdin: { contents, resolveDir: here, loader: "js" },
@@ -64,5 +94,8 @@ for (const [label, contents] of entries) {
     logLevel: "error"
   })
   const code = result.outputFiles[0]!.contents
-  console.log(`| ${label} | ${kib(code.length)} | ${kib(zlib.gzipSync(code, { level: 9 }).length)} |`)
+  const gzip = zlib.gzipSync(code, { level: 9 }).length
+  if (label === floorLabel) floor = gzip
+  const over = label === floorLabel || !label.startsWith("effect-plex") ? "" : `+${kib(gzip - floor)}`
+  console.log(`| ${label} | ${kib(code.length)} | ${kib(gzip)} | ${over} |`)
 }

@@ -23,7 +23,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
-import { currentAttemptTimeout } from "./internal/attemptTimeout.js"
+import { currentAttemptTimeout } from "./internal/attempt.js"
 import { currentDeadlineWatch, type DeadlineWatch } from "./internal/deadline.js"
 import { DeadlineExceeded, isPlexError, RateLimited } from "./PlexError.js"
 

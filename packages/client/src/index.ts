@@ -8,6 +8,9 @@
  */
 
 /** @since 0.1.0 */
+export * as Decoding from "./Decoding.js"
+
+/** @since 0.1.0 */
 export * as PlexCredentials from "./PlexCredentials.js"
 
 /** @since 0.1.0 */

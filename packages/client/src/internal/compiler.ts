@@ -224,7 +224,7 @@ class Compiler {
     // Schema picks members of a tagged union by their literal keys first.
     if (ast.types.some(hasLiteralKey)) return this.fallback(ast)
     const members = ast.types.map((member) => this.compile(member, tolerant))
-    return (u, walk) => {
+    const first = (u: unknown, walk: Walk) => {
       for (const member of members) {
         const mark = walk.ignored.length
         const v = member(u, walk)
@@ -233,6 +233,17 @@ class Compiler {
       }
       return Fail
     }
+    // Most optional fields are `X | null` and most of their values null: the
+    // members are pure, so the answer for null (and undefined) is worked out
+    // once, without trying X first on every call.
+    const onNull = first(null, { path: [], ignored: [] })
+    const onUndefined = first(undefined, { path: [], ignored: [] })
+    return (u, walk) =>
+      u === null && isPrimitive(onNull)
+        ? onNull
+        : u === undefined && isPrimitive(onUndefined)
+        ? onUndefined
+        : first(u, walk)
   }
 
   private struct(ast: AST.TypeLiteral): Fast {
@@ -278,16 +289,19 @@ class Compiler {
     })
     if (renamedAway || from.indexSignatures.length > 0 || to.indexSignatures.length > 0) return this.fallback(ast)
     if (sources.some(({ source }) => source === undefined)) return this.fallback(ast)
-    const fields = sources.map(({ source, target, transformation }) => ({
-      key: source!.name,
-      optional: source!.isOptional,
-      ast: source!.type,
-      decode: this.compile(source!.type, source!.isOptional),
-      transform: transformation?.decode,
-      target: target.name,
-      targetOptional: target.isOptional,
-      check: this.compile(target.type, false)
-    }))
+    const fields = sources.map(({ source, target, transformation }) => {
+      const check = this.compile(target.type, false)
+      return {
+        key: source!.name,
+        optional: source!.isOptional,
+        ast: source!.type,
+        decode: this.compile(source!.type, source!.isOptional),
+        transform: transformation?.decode,
+        target: target.name,
+        targetOptional: target.isOptional,
+        check: implied(target.type, source!.type, transformation?.decode, check) ? undefined : check
+      }
+    })
     return (u, walk) => {
       if (!isRecord(u)) return Fail
       const out: Record<PropertyKey, unknown> = {}
@@ -307,9 +321,11 @@ class Compiler {
           if (field.targetOptional) continue
           v = undefined
         }
-        const checked = field.check(v, walk)
-        if (checked === Fail) return Fail
-        out[field.target] = checked
+        if (field.check !== undefined) {
+          v = field.check(v, walk)
+          if (v === Fail) return Fail
+        }
+        out[field.target] = v
       }
       return out
     }
@@ -336,6 +352,34 @@ const tolerate = (decode: Fast, ast: AST.AST, value: unknown, key: PropertyKey, 
   walk.ignored.length = mark
   walk.ignored.push({ path: [...walk.path, key], ast, input: value })
   return Absent
+}
+
+const isPrimitive = (u: unknown): boolean => u !== Fail && (u === null || typeof u !== "object")
+
+const nonNull = (ast: AST.AST): AST.AST => {
+  if (!AST.isUnion(ast)) return ast
+  const types = ast.types.filter((t) => !AST.isUndefinedKeyword(t) && !(AST.isLiteral(t) && t.literal === null))
+  return types.length === 1 ? types[0]! : AST.Union.make(types)
+}
+
+/**
+ * Whether a struct field's type-side check can only pass. The decoded source
+ * already satisfies its own type side (each transformation checked it), so a
+ * target that is that type side, or an `Option` of it, adds nothing; a
+ * default the transformation supplies is checked here, once.
+ */
+const implied = (
+  target: AST.AST,
+  source: AST.AST,
+  transform: ((o: Option.Option<unknown>) => Option.Option<unknown>) | undefined,
+  check: Fast
+): boolean => {
+  const decoded = AST.typeAST(nonNull(source))
+  const wraps = target === decoded ||
+    (AST.isDeclaration(target) && typeConstructor(target) === "effect/Option" && target.typeParameters[0] === decoded)
+  if (!wraps || transform === undefined) return wraps
+  const absent = transform(Option.none())
+  return absent._tag === "None" || check(absent.value, { path: [], ignored: [] }) !== Fail
 }
 
 const hasLiteralKey = (ast: AST.AST): boolean => {

@@ -10,12 +10,14 @@ import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import type * as Tracer from "effect/Tracer"
+import * as FiberRef from "effect/FiberRef"
+import * as Tracer from "effect/Tracer"
 import { PlexCredentials, type PlexCredentialsService } from "../PlexCredentials.js"
 import { type PlexError, type StatusError, Timeout } from "../PlexError.js"
-import { withAttemptTimeout } from "./attemptTimeout.js"
+import { isolated } from "./attempt.js"
 import { compile } from "./compiler.js"
 import { currentDeadlineWatch } from "./deadline.js"
 import { type Body, decodeBody, describeIgnored, ignoreBody } from "./decode.js"
@@ -24,7 +26,7 @@ import { type Stamp, Unstamped } from "./failure.js"
 import { buildRequest } from "./request.js"
 import { scrub, tokenHeaderName } from "./secrets.js"
 import { checkStatus } from "./status.js"
-import { send } from "./transport.js"
+import { configureTransport, send } from "./transport.js"
 
 // The origin of a URL's scheme and authority, parsed once per distinct one
 // rather than on every call.
@@ -94,12 +96,18 @@ export const run = <In = void, S = void, A = S, E = PlexError>(
         span.event("plex.field_ignored", now, { "plex.field.path": issue.path, "plex.field.problem": issue.problem })
       }
       const fields = issues.map((issue) => `${issue.path} ${issue.problem}`).join("; ")
-      return Effect.as(Effect.logWarning(`${name}: left out fields that did not decode: ${fields}`), value)
+      return Effect.logWarning(`${name}: left out fields that did not decode: ${fields}`).pipe(
+        Effect.withParentSpan(span),
+        Effect.as(value)
+      )
     })
   }
 
+  // Runs in the attempt's own fiber, whose settings stay there (attempt.ts).
   const attempt = (request: HttpClientRequest.HttpClientRequest, span: Tracer.Span) =>
-    send(request).pipe(
+    configureTransport.pipe(
+      Effect.zipRight(FiberRef.update(FiberRef.currentContext, Context.add(Tracer.ParentSpan, span))),
+      Effect.zipRight(send(request)),
       Effect.flatMap((response) => {
         span.attribute("http.response.status_code", response.status)
         return checkStatus(response)
@@ -117,14 +125,13 @@ export const run = <In = void, S = void, A = S, E = PlexError>(
     }, (span) => {
       const result = built === undefined
         ? Effect.fail(request as Unstamped<PlexError>)
-        : withAttemptTimeout(attempt(built, span), timedOut)
+        : isolated(attempt(built, span), timedOut)
       return result.pipe(
         Effect.mapError((failure) => {
           const error = failure.stamp(stampOf(built, input))
           return refine !== undefined && isStatusError(error) ? refine(error, input) ?? error : error
         }),
-        Effect.flatMap((body) => finish(body, span)),
-        Effect.withParentSpan(span)
+        Effect.flatMap((body) => finish(body, span))
       )
     })
   }

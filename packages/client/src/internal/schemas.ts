@@ -49,14 +49,16 @@ export const BoolLike = Schema.transformOrFail(Schema.Unknown, Schema.Boolean, {
 export const Timestamp = Schema.transformOrFail(Schema.Unknown, Schema.DateTimeUtcFromSelf, {
   strict: true,
   decode: (value, _, ast) => {
+    // DateTime.make throws (and catches) on a bad input, which is costly;
+    // most fields are null, and fail here before it.
     const date = typeof value === "number" && Number.isInteger(value)
       ? DateTime.make(value * 1000)
       : typeof value === "string" && /^-?\d+$/.test(value)
       ? DateTime.make(Number(value) * 1000)
-      : typeof value === "string"
+      : typeof value === "string" && value.length > 0
       ? DateTime.make(value)
-      : DateTime.make(Number.NaN)
-    return date._tag === "Some"
+      : undefined
+    return date?._tag === "Some"
       ? ParseResult.succeed(DateTime.toUtc(date.value))
       : ParseResult.fail(new ParseResult.Type(ast, value, "Expected Unix seconds or an ISO-8601 date"))
   },

@@ -19,21 +19,27 @@ import * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
+import * as FiberRef from "effect/FiberRef"
 import type { TransportError } from "../PlexError.js"
 import type { Unstamped } from "./failure.js"
 import { tokenHeaderName } from "./secrets.js"
 import { transportFailure } from "./transportFailure.js"
 
-const addTokenHeaderName = (names: ReadonlyArray<string | RegExp>) =>
-  names.includes(tokenHeaderName) ? names : [...names, tokenHeaderName]
-
-const always = () => true
-
-// The caller's fetch options, with redirects off: worked out once per options
-// object the caller provides, not on every call.
+// Both worked out once per value the caller's runtime holds, not per call.
+const withTokenName = new WeakMap<ReadonlyArray<string | RegExp>, ReadonlyArray<string | RegExp>>()
 const noRedirects = new WeakMap<globalThis.RequestInit, globalThis.RequestInit>()
 const defaultInit: globalThis.RequestInit = { redirect: "manual" }
+
+const redactingToken = (names: ReadonlyArray<string | RegExp>) => {
+  let out = withTokenName.get(names)
+  if (out === undefined) {
+    out = names.includes(tokenHeaderName) ? names : [...names, tokenHeaderName]
+    withTokenName.set(names, out)
+  }
+  return out
+}
 
 const manualRedirects = (init: globalThis.RequestInit | undefined): globalThis.RequestInit => {
   if (init === undefined) return defaultInit
@@ -45,18 +51,28 @@ const manualRedirects = (init: globalThis.RequestInit | undefined): globalThis.R
   return merged
 }
 
+const always = () => true
+
+/**
+ * The transport's settings, set in the fiber of one attempt (see
+ * `attempt.ts`), whose FiberRefs never flow back to the caller: the
+ * platform's span off, the token header redacted, redirects not followed.
+ *
+ * @internal
+ */
+export const configureTransport: Effect.Effect<void> = Effect.withFiberRuntime((fiber) => {
+  const context = fiber.currentContext
+  const init = context.unsafeMap.get(FetchHttpClient.RequestInit.key) as globalThis.RequestInit | undefined
+  return FiberRef.set(FiberRef.currentContext, Context.add(context, FetchHttpClient.RequestInit, manualRedirects(init)))
+    .pipe(
+      Effect.zipRight(FiberRef.set(HttpClient.currentTracerDisabledWhen, always)),
+      Effect.zipRight(FiberRef.set(Headers.currentRedactedNames, redactingToken(fiber.getFiberRef(Headers.currentRedactedNames))))
+    )
+})
+
 /** @internal */
 export const send = (
   request: HttpClientRequest.HttpClientRequest
 ): Effect.Effect<HttpClientResponse.HttpClientResponse, Unstamped<TransportError>, HttpClient.HttpClient> =>
-  Effect.withFiberRuntime((fiber) => {
-    const context = fiber.currentContext
-    const client = context.unsafeMap.get(HttpClient.HttpClient.key) as HttpClient.HttpClient
-    const init = context.unsafeMap.get(FetchHttpClient.RequestInit.key) as globalThis.RequestInit | undefined
-    return client.execute(request).pipe(
-      Effect.provideService(FetchHttpClient.RequestInit, manualRedirects(init)),
-      Effect.mapError((error) => transportFailure("request", error)),
-      Effect.locally(HttpClient.currentTracerDisabledWhen, always),
-      Effect.locallyWith(Headers.currentRedactedNames, addTokenHeaderName)
-    )
-  })
+  Effect.flatMap(HttpClient.HttpClient, (client) =>
+    Effect.mapError(client.execute(request), (error) => transportFailure("request", error)))
