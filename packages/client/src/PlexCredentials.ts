@@ -13,7 +13,6 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
-import { headerValueProblem, toHeaderBytes } from "./internal/headerValue.js"
 
 /**
  * The default plex.tv API base.
@@ -74,6 +73,27 @@ export class InvalidCredentials extends Schema.TaggedError<InvalidCredentials>(
   override get message(): string {
     return `Invalid PlexCredentials.${this.field}: ${this.reason}`
   }
+}
+
+// Header values are byte strings. Plex reads them as UTF-8, and fetch throws
+// a raw TypeError on any character above U+00FF, so non-ASCII text is sent as
+// its UTF-8 bytes, one Latin-1 character per byte.
+const controlCharacter = /[\u0000-\u0008\u000a-\u001f\u007f]/
+
+const headerValueProblem = (value: string): string | undefined => {
+  if (controlCharacter.test(value)) return "contains a control character (CR, LF, NUL, …)"
+  if (!value.isWellFormed()) return "contains an unpaired UTF-16 surrogate"
+  return undefined
+}
+
+const encoder = new TextEncoder()
+
+const toHeaderBytes = (value: string): string => {
+  // eslint-disable-next-line no-control-regex
+  if (/^[\u0000-\u007f]*$/.test(value)) return value
+  let out = ""
+  for (const byte of encoder.encode(value)) out += String.fromCharCode(byte)
+  return out
 }
 
 const identityHeaders = [

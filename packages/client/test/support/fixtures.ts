@@ -1,14 +1,14 @@
-/** Recorded bodies from ../shared, read once. */
+/** Recorded bodies, kept in the repository under packages/testing/test-data. */
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 
-/** The shared folder: beside the repository in CI and in every checkout. */
-export const sharedDir = path.resolve(here, "../../../../../shared")
+/** The repository's test data: recorded bodies and the OpenAPI specs, with their licences. */
+export const testDataDir = path.resolve(here, "../../../testing/test-data")
 
-export const realWorldDir = path.join(sharedDir, "fixtures", "real-world")
+export const realWorldDir = path.join(testDataDir, "real-world")
 
 export const readRealWorld = (name: string): string => fs.readFileSync(path.join(realWorldDir, name), "utf8")
 

@@ -1,11 +1,11 @@
 /**
- * The community OpenAPI specs in ../shared/plex-openapi, parsed once, plus
+ * The community OpenAPI specs in packages/testing/test-data/plex-openapi, parsed once, plus
  * what the conformance tests need: `$ref` resolution and example synthesis.
  */
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { parse } from "yaml"
-import { sharedDir } from "./fixtures.js"
+import { testDataDir } from "./fixtures.js"
 
 export type Json = any
 
@@ -14,7 +14,7 @@ const cache = new Map<string, Json>()
 export const loadSpec = (file: "plex-api-spec.yaml" | "plex-api-spec-2026-01.yaml"): Json => {
   let spec = cache.get(file)
   if (spec === undefined) {
-    spec = parse(fs.readFileSync(path.join(sharedDir, "plex-openapi", file), "utf8"), { maxAliasCount: -1 })
+    spec = parse(fs.readFileSync(path.join(testDataDir, "plex-openapi", file), "utf8"), { maxAliasCount: -1 })
     cache.set(file, spec)
   }
   return spec

@@ -19,7 +19,7 @@ export interface AccountSpec {
 }
 
 // A Plex Pass account's features and services, as a recorded plex.tv response
-// lists them (shared/fixtures/real-world/plextv-user.plexpass.plex-api-rs.json).
+// lists them (test-data/real-world/plextv-user.plexpass.plex-api-rs.json).
 const passFeatures = [
   "webhooks",
   "camera_upload",

@@ -1,6 +1,7 @@
 /**
  * The routes of plex.tv and of the Plex Media Server, answering as the real
- * services do (see shared/reference/plex-wire.md and plex-in-the-wild.md).
+ * services do, as recorded in test-data/real-world and documented by the
+ * OpenAPI specs in test-data/plex-openapi.
  *
  * @internal
  */
