@@ -168,20 +168,27 @@ export class UnexpectedStatus extends Schema.TaggedError<UnexpectedStatus>(id("U
 }
 
 /**
- * The connection failed. `phase: "request"` means no response arrived (so the
- * server may never have seen the request); `"response"` means the body broke
- * off after the status line.
+ * The connection failed. `phase` says where:
+ * - `"connect"`: no connection was made (refused, DNS, TLS, connect timeout),
+ *   so nothing was sent;
+ * - `"request"`: it broke while sending or before any response, so the server
+ *   may or may not have seen the request;
+ * - `"response"`: the body broke off after the status line.
  *
  * @since 0.1.0
  * @category errors
  */
 export class TransportError extends Schema.TaggedError<TransportError>(id("TransportError"))("TransportError", {
   ...common,
-  phase: Schema.Literal("request", "response"),
+  phase: Schema.Literal("connect", "request", "response"),
   reason: Schema.String
 }) {
   override get message(): string {
-    const where = this.phase === "request" ? "before any response" : "while reading the response"
+    const where = this.phase === "connect"
+      ? "before connecting"
+      : this.phase === "request"
+      ? "before any response"
+      : "while reading the response"
     return `${this.operation}: connection failed ${where}: ${this.reason}${attemptsSuffix(this.attempts)}`
   }
 }

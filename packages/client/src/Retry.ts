@@ -3,8 +3,9 @@
  *
  * The policies read the error they are given: they retry what is transient
  * (429 after its `Retry-After`, 502/503/504, transport failures, per-attempt
- * timeouts), never 400, 401, 1029 or 1031, and never a sign-in that reached
- * the server, since each failed sign-in counts towards Plex's IP lock-out.
+ * timeouts), never 400, 401, 1029 or 1031, and never a sign-in that may have
+ * reached the server (only one whose connection was never made), since each
+ * failed sign-in counts towards Plex's IP lock-out.
  *
  * @example
  * ```ts
@@ -43,7 +44,8 @@ export type Policy<Out = unknown, R = never> = Schedule.Schedule<Out, unknown, R
  */
 export const isTransient = (error: unknown): boolean => {
   if (!isPlexError(error)) return false
-  if (error.idempotent === false) return error._tag === "TransportError" && error.phase === "request"
+  // A request that may have reached Plex is not sent again.
+  if (error.idempotent === false) return error._tag === "TransportError" && error.phase === "connect"
   switch (error._tag) {
     case "RateLimited":
     case "TransportError":

@@ -91,7 +91,7 @@ describe("signIn", () => {
       }
     }))
 
-  it.effect("is never retried on a response by the default policy, only on a failure before any response", () =>
+  it.effect("is never retried by the default policy once Plex may have seen it, only when no connection was made", () =>
     Effect.gen(function*() {
       for (const status of [401, 429, 500, 502, 503, 504]) {
         const http = scripted({ status, headers: { "retry-after": "1" } }, { status: 201, body: userBody })
@@ -105,6 +105,14 @@ describe("signIn", () => {
       yield* TestClock.adjust("1 minute")
       assert.strictEqual(failure(yield* Fiber.await(midFiber))._tag, "TransportError")
       assert.strictEqual(mid.requests.length, 1)
+
+      // A reset before any response: Plex may have read the form, so no retry.
+      const reset = scripted({ transport: "read ECONNRESET" }, { status: 201, body: userBody })
+      const resetFiber = yield* Effect.fork(signIn(request).pipe(Retry.retry(), provide(reset.layer)))
+      yield* TestClock.adjust("1 minute")
+      const resetError = failure(yield* Fiber.await(resetFiber))
+      assert.deepStrictEqual([resetError._tag, resetError._tag === "TransportError" && resetError.phase], ["TransportError", "request"])
+      assert.strictEqual(reset.requests.length, 1)
 
       const refused = scripted({ transport: "connect ECONNREFUSED" }, { status: 201, body: userBody })
       const fiber = yield* Effect.fork(signIn(request).pipe(Retry.retry(), provide(refused.layer)))

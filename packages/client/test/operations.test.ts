@@ -76,7 +76,7 @@ describe.each(operations)("$name", (op) => {
       const before = failureOf(yield* Effect.exit(op.run().pipe(provide(scripted({ transport: "connect ECONNREFUSED 127.0.0.1:32400" }).layer))))
       assert.strictEqual(before._tag, "TransportError")
       if (before._tag === "TransportError") {
-        assert.strictEqual(before.phase, "request")
+        assert.strictEqual(before.phase, "connect")
         assert.include(before.message, "ECONNREFUSED")
       }
       const during = failureOf(yield* Effect.exit(op.run().pipe(provide(scripted({ status: 200, breakBody: "{\"MediaCont" }).layer))))

@@ -6,6 +6,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { PlexCredentials, type PlexCredentialsOptions } from "@effect-plex/client/PlexCredentials"
 import type { PlexError } from "@effect-plex/client/PlexError"
 import * as Retry from "@effect-plex/client/Retry"
+import { signIn } from "@effect-plex/client/SignIn"
 import { getSourceConnectionInformation } from "@effect-plex/client/SourceConnection"
 import { getTokenDetails } from "@effect-plex/client/TokenDetails"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
@@ -41,12 +42,12 @@ describe.each(transports)("fault matrix over %s", (_name, transport) => {
   const raw = (reply: (socket: import("node:net").Socket, head: string) => void) => rawServer(reply)
 
   describe("connection faults", () => {
-    it.scopedLive("connection refused: TransportError before any response", () =>
+    it.scopedLive("connection refused: TransportError before connecting", () =>
       Effect.gen(function*() {
         const error = failure(yield* Effect.exit(whoami(yield* refusedUrl)))
         assert.strictEqual(error._tag, "TransportError")
         if (error._tag === "TransportError") {
-          assert.strictEqual(error.phase, "request")
+          assert.strictEqual(error.phase, "connect")
           assert.include(error.reason, "ECONNREFUSED")
         }
       }))
@@ -56,6 +57,18 @@ describe.each(transports)("fault matrix over %s", (_name, transport) => {
         const server = yield* raw((socket) => socket.resetAndDestroy())
         const error = failure(yield* Effect.exit(whoami(server.url)))
         assert.deepStrictEqual([error._tag, error._tag === "TransportError" && error.phase], ["TransportError", "request"])
+      }))
+
+    it.scopedLive("a server that reads the whole sign-in form, then resets before any header: sign-in is sent once, others are retried", () =>
+      Effect.gen(function*() {
+        const server = yield* raw((socket) => setTimeout(() => socket.resetAndDestroy(), 20))
+        const signedIn = signIn({ login: "me", password: "pw" }).pipe(Retry.retry({ policy: fast }), provide({ plexTvUrl: server.url }))
+        const error = failure(yield* Effect.exit(signedIn))
+        assert.deepStrictEqual([error._tag, error._tag === "TransportError" && error.phase], ["TransportError", "request"])
+        assert.strictEqual(server.heads.length, 1)
+        assert.match(server.heads[0]!, /^POST \/users\/signin /)
+        failure(yield* Effect.exit(whoami(server.url).pipe(Retry.retry({ policy: fast }))))
+        assert.strictEqual(server.heads.length, 1 + 4)
       }))
 
     it.scopedLive("reset mid-body: TransportError while reading the response", () =>

@@ -8,6 +8,42 @@ import type * as HttpClientError from "@effect/platform/HttpClientError"
 import { TransportError } from "../PlexError.js"
 import { Unstamped } from "./failure.js"
 
+// Failures that happen before a byte of the request leaves: the connection
+// (DNS, TCP, TLS) was never established, so the server cannot have seen it.
+const connectCodes = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EAI_NONAME",
+  "EAI_FAIL",
+  "EHOSTUNREACH",
+  "EHOSTDOWN",
+  "ENETUNREACH",
+  "ENETDOWN",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "CERT_HAS_EXPIRED",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "ERR_TLS_CERT_ALTNAME_INVALID"
+])
+
+const causes = function*(cause: unknown): Generator<{ readonly code?: unknown; readonly message?: unknown }> {
+  let current: unknown = cause
+  for (let depth = 0; depth < 4 && typeof current === "object" && current !== null; depth++) {
+    yield current
+    // Happy eyeballs reports every address tried, in an AggregateError.
+    const errors = (current as { errors?: unknown }).errors
+    if (Array.isArray(errors)) for (const error of errors) if (typeof error === "object" && error !== null) yield error
+    current = (current as { cause?: unknown }).cause
+  }
+}
+
+const isConnectFailure = (cause: unknown): boolean => {
+  for (const { code } of causes(cause)) if (typeof code === "string" && connectCodes.has(code)) return true
+  return false
+}
+
 const describe = (cause: unknown): string => {
   const parts: Array<string> = []
   let current: unknown = cause
@@ -20,11 +56,18 @@ const describe = (cause: unknown): string => {
   return parts.length === 0 ? "unknown transport failure" : parts.join(": ")
 }
 
-/** @internal */
+/**
+ * `phase` is where it broke: `connect` when no connection was made (nothing
+ * was sent), `request` when it broke while sending or before any response,
+ * `response` when the body broke off.
+ *
+ * @internal
+ */
 export const transportFailure = (
   phase: "request" | "response",
   error: HttpClientError.HttpClientError
-): Unstamped<TransportError> =>
-  new Unstamped((stamp) =>
-    new TransportError({ ...stamp.common, phase, reason: stamp.scrub(describe(error.cause ?? error)) })
-  )
+): Unstamped<TransportError> => {
+  const cause = error.cause ?? error
+  const where = phase === "request" && isConnectFailure(cause) ? "connect" : phase
+  return new Unstamped((stamp) => new TransportError({ ...stamp.common, phase: where, reason: stamp.scrub(describe(cause)) }))
+}

@@ -56,9 +56,10 @@ export const scripted = (...replies: ReadonlyArray<Reply>): ScriptedHttp => {
       signal.addEventListener("abort", () => aborted.count++)
       const reply = replies[Math.min(requests.length - 1, replies.length - 1)]!
       if ("transport" in reply) {
-        return Effect.fail(
-          new HttpClientError.RequestError({ request, reason: "Transport", cause: new Error(reply.transport) })
-        )
+        // As Node reports it: the error code in the message, and as `code`.
+        const code = /\b(E[A-Z_]{3,})\b/.exec(reply.transport)?.[1]
+        const cause = Object.assign(new Error(reply.transport), code === undefined ? {} : { code })
+        return Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause }))
       }
       if ("hang" in reply) return Effect.never
       if ("breakBody" in reply) {
