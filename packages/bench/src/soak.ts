@@ -9,9 +9,13 @@
 import { PlexCredentials } from "@effect-plex/client/PlexCredentials"
 import { getTokenDetails } from "@effect-plex/client/TokenDetails"
 import * as PlexFake from "@effect-plex/testing/PlexFake"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { Cause, Effect, Exit, Layer } from "effect"
+import * as http from "node:http"
+import type { AddressInfo } from "node:net"
 import * as os from "node:os"
+import * as zlib from "node:zlib"
 
 const calls = 20_000
 const concurrency = 256
@@ -36,6 +40,38 @@ const gc = () => {
 }
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`
+
+const maxBombRss = 100 * 1024 * 1024
+
+/**
+ * One call over FetchHttpClient to a server answering with a gzip bomb: 64
+ * gzip members of 16 MiB of spaces, about 1 MB on the wire and 1 GiB
+ * inflated. Returns the typed error and the peak RSS above the baseline.
+ */
+const gzipBomb = Effect.gen(function*() {
+  const member = zlib.gzipSync(Buffer.alloc(16 * 1024 * 1024, 0x20))
+  const bomb = Buffer.concat(Array.from({ length: 64 }, () => member))
+  const server = http.createServer((_, res) => {
+    res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip", "content-length": bomb.length })
+    res.end(bomb)
+  })
+  yield* Effect.acquireRelease(
+    Effect.async<void>((resume) => void server.listen(0, "127.0.0.1", () => resume(Effect.void))),
+    () => Effect.async<void>((resume) => void server.close(() => resume(Effect.void)))
+  )
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v2`
+  gc()
+  const baseline = process.memoryUsage().rss
+  let peak = baseline
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 2)
+  const exit = yield* Effect.exit(getTokenDetails().pipe(
+    Effect.provide(Layer.merge(FetchHttpClient.layer, PlexCredentials.layer({ clientIdentifier: "soak", token: "t", plexTvUrl: url })))
+  ))
+  clearInterval(sampler)
+  peak = Math.max(peak, process.memoryUsage().rss)
+  const tag = Exit.isFailure(exit) ? Cause.failureOption(exit.cause).pipe((o) => o._tag === "Some" ? o.value._tag : "untyped") : "success"
+  return { wire: bomb.length, tag, growth: peak - baseline }
+})
 
 const program = Effect.gen(function*() {
   const fake = yield* PlexFake.serve({ journalLimit: 100 })
@@ -81,6 +117,7 @@ const program = Effect.gen(function*() {
   const accounted = [...expected].every(([tag, n]) => tally.get(tag) === n) &&
     errors.reduce((a, [, n]) => a + n, 0) === injected
   const growth = heapAfter - heapBefore
+  const bomb = yield* gzipBomb
 
   console.log(`soak: ${calls} calls, ${concurrency} in flight, 1 fault per ${faultEvery} calls, loopback fake, undici`)
   console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, Node ${process.version}`)
@@ -90,10 +127,12 @@ const program = Effect.gen(function*() {
   console.log(`injected faults: ${[...expected].map(([tag, n]) => `${tag} ${n}`).join(", ")} (${injected} in all)`)
   console.log(`untyped failures: ${untyped}`)
   console.log(`heap after GC: before ${mb(heapBefore)}, after ${mb(heapAfter)}, growth ${mb(growth)}`)
+  console.log(`gzip bomb over FetchHttpClient (${mb(bomb.wire)} on the wire, 1 GiB inflated): ${bomb.tag}, peak RSS +${mb(bomb.growth)}`)
   const checks = [
     ["zero untyped failures", untyped === 0],
     ["every injected fault accounted for", accounted],
-    ["heap growth under 10 MB", growth < maxHeapGrowth]
+    ["heap growth under 10 MB", growth < maxHeapGrowth],
+    ["a gzip bomb is BodyTooLarge, with peak RSS under 100 MB above the baseline", bomb.tag === "BodyTooLarge" && bomb.growth < maxBombRss]
   ] as const
   for (const [name, ok] of checks) console.log(`${ok ? "PASS" : "FAIL"} ${name}`)
   if (checks.some(([, ok]) => !ok)) process.exitCode = 1

@@ -251,10 +251,15 @@ export class EmptyBody extends Schema.TaggedError<EmptyBody>(id("EmptyBody"))("E
 export class NonJsonBody extends Schema.TaggedError<NonJsonBody>(id("NonJsonBody"))("NonJsonBody", {
   ...common,
   status: Schema.Int,
-  contentType: Schema.String
+  contentType: Schema.String,
+  /** The body's `content-encoding` (e.g. `gzip`), when the transport left it encoded. */
+  contentEncoding: Schema.optional(Schema.String)
 }) {
   override get message(): string {
-    return `${this.operation}: expected JSON but got ${this.contentType || "no content type"} (status ${this.status})`
+    const what = this.contentType || "no content type"
+    return this.contentEncoding === undefined
+      ? `${this.operation}: expected JSON but got ${what} (status ${this.status})`
+      : `${this.operation}: expected JSON but got a ${this.contentEncoding}-encoded body (${what}) that the transport did not decode (status ${this.status})`
   }
 }
 

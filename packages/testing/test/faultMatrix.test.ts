@@ -14,6 +14,7 @@ import type * as HttpClient from "@effect/platform/HttpClient"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { Cause, Duration, Effect, Exit, Fiber, Layer, Option } from "effect"
 import * as PlexFake from "../src/PlexFake.js"
+import * as zlib from "node:zlib"
 import { head, rawServer, refusedUrl } from "./support/rawServer.js"
 
 const transports: ReadonlyArray<readonly [string, Layer.Layer<HttpClient.HttpClient>]> = [
@@ -172,6 +173,27 @@ describe.each(transports)("fault matrix over %s", (_name, transport) => {
           assert.strictEqual(failure(yield* Effect.exit(whoami(server.url)))._tag, tag)
         }))
     }
+
+    // 1 KB on the wire, 32 MiB inflated: fetch inflates what it reads, the
+    // other transports hand over the encoded bytes.
+    it.scopedLive("a gzip bomb: BodyTooLarge where the transport inflates it, a typed NonJsonBody naming gzip where not", () =>
+      Effect.gen(function*() {
+        const bomb = zlib.gzipSync(Buffer.alloc(32 * 1024 * 1024, 0x20))
+        const server = yield* raw((socket) => {
+          socket.write(head(200, { "content-type": "application/json", "content-encoding": "gzip", "content-length": bomb.length }))
+          socket.end(bomb)
+        })
+        const error = failure(yield* Effect.exit(whoami(server.url)))
+        if (_name === "FetchHttpClient") {
+          assert.strictEqual(error._tag, "BodyTooLarge")
+        } else {
+          assert.strictEqual(error._tag, "NonJsonBody")
+          if (error._tag === "NonJsonBody") {
+            assert.strictEqual(error.contentEncoding, "gzip")
+            assert.include(error.message, "gzip-encoded body (application/json) that the transport did not decode")
+          }
+        }
+      }))
 
     it.scopedLive("a wrong content type on a JSON body still decodes (we asked for JSON)", () =>
       Effect.gen(function*() {

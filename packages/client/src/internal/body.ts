@@ -1,7 +1,10 @@
 /**
  * Reading a response body with a ceiling, so a hostile or broken server
- * cannot make the client buffer without bound. A declared `content-length`
- * under the ceiling takes the fast path; one over it is refused after a single
+ * cannot make the client buffer without bound. The ceiling counts the bytes
+ * the transport hands over, which fetch has already inflated: a declared
+ * `content-length` is only a shortcut when the body has no
+ * `content-encoding` (then it is the size of what is read). Under the
+ * ceiling it takes the fast path; over it, it is refused after a single
  * chunk; anything else is streamed and counted. Ending the stream early
  * cancels the body, which closes the connection.
  *
@@ -31,7 +34,10 @@ export const readText = (
   limit: number
 ): Effect.Effect<string, HttpClientError.ResponseError | TooLarge> => {
   if (noBodyStatuses.has(response.status)) return Effect.succeed("")
-  const declared = Number(response.headers["content-length"] ?? Number.NaN)
+  const encoding = response.headers["content-encoding"]
+  const declared = encoding === undefined || encoding === "identity"
+    ? Number(response.headers["content-length"] ?? Number.NaN)
+    : Number.NaN
   if (Number.isInteger(declared)) {
     return declared <= limit
       ? response.text

@@ -81,7 +81,15 @@ const parse = (
   if (trimmed === "") return fail((stamp) => new EmptyBody({ ...stamp.common, status }))
   if (trimmed[0] !== "{" && trimmed[0] !== "[") {
     const contentType = response.headers["content-type"] ?? ""
-    return fail((stamp) => new NonJsonBody({ ...stamp.common, status, contentType: stamp.scrub(contentType) }))
+    const encoding = response.headers["content-encoding"]
+    return fail((stamp) =>
+      new NonJsonBody({
+        ...stamp.common,
+        status,
+        contentType: stamp.scrub(contentType),
+        ...(encoding === undefined || encoding === "identity" ? {} : { contentEncoding: stamp.scrub(encoding) })
+      })
+    )
   }
   try {
     return Effect.succeed(JSON.parse(trimmed) as unknown)
