@@ -123,12 +123,19 @@ const checkUrl = (field: string, input: string | URL): Effect.Effect<string, Inv
   return Effect.succeed(url.href.replace(/\/+$/, ""))
 }
 
+// A token is sent as it is, so it must be what every transport accepts in a
+// header; Plex's tokens (and JWTs) are printable ASCII without spaces.
 const checkToken = (token: Redacted.Redacted<string> | string) => {
   const value = Redacted.isRedacted(token) ? Redacted.value(token) : token
   if (value.length === 0) {
     return Effect.fail(new InvalidCredentials({ field: "token", reason: "is empty" }))
   }
-  return Effect.as(checkHeader("token", value), Redacted.isRedacted(token) ? token : Redacted.make(token))
+  if (!/^[\x21-\x7e]+$/.test(value)) {
+    return Effect.fail(
+      new InvalidCredentials({ field: "token", reason: "must be printable ASCII, without spaces or control characters" })
+    )
+  }
+  return Effect.succeed(Redacted.isRedacted(token) ? token : Redacted.make(token))
 }
 
 /**

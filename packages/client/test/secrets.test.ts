@@ -160,6 +160,108 @@ describe("secret hygiene, as a property over random tokens and passwords", () =>
   }, 60_000)
 })
 
+/** Every spelling a server might echo a secret in; independent of the client's own list. */
+const encodings: ReadonlyArray<readonly [string, (secret: string) => string]> = [
+  ["raw", (x) => x],
+  ["JSON-escaped", (x) => JSON.stringify(x).slice(1, -1)],
+  ["JSON-escaped, ASCII only", (x) => JSON.stringify(x).slice(1, -1).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)],
+  ["XML-escaped", (x) => x.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;")],
+  ["percent-encoded", (x) => encodeURIComponent(x)],
+  ["percent-encoded, lower-case hex", (x) => encodeURIComponent(x).replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase())],
+  ["form-encoded", (x) => encodeURIComponent(x).replace(/%20/g, "+")]
+]
+
+interface EchoSecrets {
+  readonly token: string
+  readonly password: string
+  readonly code: string
+}
+
+// Any text at all in passwords: quotes, backslashes, &, <, spaces, +, %, emoji.
+const echoSecrets: fc.Arbitrary<EchoSecrets> = fc.record({
+  token: tokenTail.map((t) => `cfg-${t}`),
+  password: fc.string({ minLength: 4, maxLength: 24, unit: "grapheme" }).map((t) => `pw-${t}`),
+  code: fc.stringMatching(/^[0-9]{6}$/).map((c) => `code-${c}`)
+})
+
+const echoing: ReadonlyArray<readonly [string, (s: EchoSecrets) => Effect.Effect<unknown, PlexError, HttpClient.HttpClient | PlexCredentials>, (s: EchoSecrets) => string]> = [
+  ["getTokenDetails", () => getTokenDetails(), (s) => s.token],
+  ["getTransientToken", () => getTransientToken(), (s) => s.token],
+  ["postUsersSignInData (password)", (s) => postUsersSignInData({ login: "me", password: s.password }), (s) => s.password],
+  [
+    "postUsersSignInData (code)",
+    (s) => postUsersSignInData({ login: "me", password: s.password, verificationCode: s.code }),
+    (s) => s.code
+  ]
+]
+
+const latin1 = (text: string) => /^[\x20-\x7e\xa0-\xff]*$/.test(text)
+
+const places: ReadonlyArray<readonly [string, (echo: string) => Reply | undefined]> = [
+  ["Plex's errors[].message (JSON)", (e) => json(401, { errors: [{ code: 1001, message: `bad credentials: ${e}`, status: 401 }] })],
+  ["a 500's errors[].message", (e) => json(500, { errors: [{ code: 2000, message: e }] })],
+  ["an XML error's message attribute", (e) => ({ status: 401, body: `<errors><error code="1001" message="${e.replace(/"/g, "&quot;")}"/></errors>`, headers: { "content-type": "application/xml" } })],
+  ["an XML error's text", (e) => ({ status: 403, body: `<error>${e.replace(/</g, "&lt;")}</error>`, headers: { "content-type": "text/xml" } })],
+  ["a 200's Content-Type", (e) => latin1(e) ? { status: 200, body: "<html/>", headers: { "content-type": `text/html; echo=${e}` } } : undefined],
+  ["a transport error's text", (e) => ({ transport: `write EPIPE: ${e}` })]
+]
+
+describe("servers that echo a secret back, in any encoding, anywhere", () => {
+  it("never get it into a message, a log line or a span; the text is withheld whole", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        echoSecrets,
+        fc.constantFrom(...echoing),
+        fc.constantFrom(...encodings),
+        fc.constantFrom(...places),
+        (secrets, [, run, echoed], [, encode], [, place]) => {
+          const reply = place(encode(echoed(secrets)))
+          if (reply === undefined) return Promise.resolve()
+          const all = Object.values(secrets).flatMap((secret) => encodings.map(([, e]) => e(secret)))
+          return Effect.runPromise(
+            checkEcho(run(secrets), reply, secrets.token, all).pipe(Effect.provide(TestContext.TestContext))
+          )
+        }
+      ),
+      { numRuns: 400 }
+    )
+  }, 60_000)
+})
+
+const checkEcho = (
+  call: Effect.Effect<unknown, PlexError, HttpClient.HttpClient | PlexCredentials>,
+  reply: Reply,
+  token: string,
+  spellings: ReadonlyArray<string>
+) =>
+  Effect.gen(function*() {
+    const { dump, tracer } = recordingTracer()
+    const { lines, logger } = capturingLogger()
+    const exit = yield* call.pipe(
+      Effect.tapErrorCause((cause) => Effect.logError("failed", cause)),
+      provide(scripted(reply).layer, { ...credentials, token }),
+      Effect.withTracer(tracer),
+      Effect.provide(Logger.replace(Logger.defaultLogger, logger)),
+      Effect.exit
+    )
+    assert.isTrue(Exit.isFailure(exit))
+    if (Exit.isSuccess(exit)) return
+    const error = Cause.squash(exit.cause)
+    assert.include((error as Error).message, "withheld: it contained a credential")
+    const surfaces = [
+      (error as Error).message,
+      String(error),
+      JSON.stringify(error),
+      util.inspect(error, { depth: Infinity, showHidden: true }),
+      Cause.pretty(exit.cause),
+      ...lines,
+      dump()
+    ]
+    for (const surface of surfaces) {
+      for (const spelling of spellings) assert.notInclude(surface, spelling)
+    }
+  })
+
 describe("the caller's own HttpClient middleware", () => {
   it.effect("sees X-Plex-Token redacted when it logs requests", () =>
     Effect.gen(function*() {

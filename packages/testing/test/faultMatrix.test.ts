@@ -3,7 +3,7 @@
  * real transports and real sockets on 127.0.0.1, each with its typed error.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { PlexCredentials, type PlexCredentialsOptions } from "@effect-plex/client/PlexCredentials"
+import { PlexCredentials, type PlexCredentialsOptions, withToken } from "@effect-plex/client/PlexCredentials"
 import type { PlexError } from "@effect-plex/client/PlexError"
 import * as Retry from "@effect-plex/client/Retry"
 import { signIn } from "@effect-plex/client/SignIn"
@@ -269,6 +269,9 @@ describe.each(transports)("fault matrix over %s", (_name, transport) => {
             { token: "tok\r\nX-Evil: 1" },
             { token: "tok\u0000" },
             { token: "" },
+            { token: "tok✓" },
+            { token: "tok\u200bx" },
+            { token: " tok " },
             { clientIdentifier: "id\nX-Evil: 1" },
             { deviceName: "tv\r" }
           ]
@@ -276,6 +279,14 @@ describe.each(transports)("fault matrix over %s", (_name, transport) => {
           const exit = yield* Effect.exit(whoami(server.url).pipe(provide(options)))
           assert.strictEqual((failure(exit) as { _tag: string })._tag, "InvalidCredentials", JSON.stringify(options))
         }
+        assert.strictEqual(server.heads.length, 0)
+      }))
+
+    it.scopedLive("a token a server planted outside ASCII, used with withToken: InvalidCredentials, never a defect", () =>
+      Effect.gen(function*() {
+        const server = yield* raw((socket) => socket.end(head(200, { "content-length": 0 })))
+        const exit = yield* Effect.exit(getTokenDetails().pipe(withToken("acct✓token"), provide({ plexTvUrl: server.url })))
+        assert.strictEqual((failure(exit) as { _tag: string })._tag, "InvalidCredentials")
         assert.strictEqual(server.heads.length, 0)
       }))
 

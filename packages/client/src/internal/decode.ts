@@ -95,7 +95,7 @@ const parse = (
     return Effect.succeed(JSON.parse(trimmed) as unknown)
   } catch (e) {
     const reason = withoutInput(e instanceof Error ? e.message : String(e))
-    return fail((stamp) => new MalformedJson({ ...stamp.common, status, reason }))
+    return fail((stamp) => new MalformedJson({ ...stamp.common, status, reason: stamp.scrub(reason) }))
   }
 }
 

@@ -10,7 +10,7 @@
 export interface Stamp {
   /** The fields every error of the operation carries. */
   readonly common: { readonly operation: string; readonly idempotent?: false }
-  /** Removes the call's secrets from a text that a server or a transport wrote. */
+  /** A text a server or a transport wrote, or a notice in its place when it holds one of the call's secrets. */
   readonly scrub: (text: string) => string
 }
 
