@@ -31,6 +31,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import type { AccountSpec } from "./internal/account.js"
 import * as defaults from "./internal/defaults.js"
@@ -348,9 +349,30 @@ export const layer = (options: PlexFakeOptions = {}): Layer.Layer<PlexFake | Htt
  */
 export const serve = (
   options: PlexFakeOptions & { readonly port?: number | undefined } = {}
-): Effect.Effect<PlexFakeService, never, Scope.Scope> =>
-  serveOnLoopback(options.port ?? 0, (origin) =>
-    make(options, { plexTvUrl: `${origin}/api/v2`, serverUrl: origin }, defaults.loopbackConnections(origin)))
+): Effect.Effect<PlexFakeService, ServeError, Scope.Scope> => {
+  const port = options.port ?? 0
+  return serveOnLoopback(
+    port,
+    (origin) => make(options, { plexTvUrl: `${origin}/api/v2`, serverUrl: origin }, defaults.loopbackConnections(origin)),
+    (error) => new ServeError({ port, reason: error.code ?? error.message })
+  )
+}
+
+/**
+ * `serve` could not listen on 127.0.0.1 at the port asked for: it is busy
+ * (`EADDRINUSE`), forbidden (`EACCES`), or out of range.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ServeError extends Schema.TaggedError<ServeError>("@effect-plex/testing/ServeError")("ServeError", {
+  port: Schema.Number,
+  reason: Schema.String
+}) {
+  override get message(): string {
+    return `PlexFake.serve: cannot listen on 127.0.0.1:${this.port} (${this.reason})`
+  }
+}
 
 /**
  * `serve` as a layer.
@@ -360,4 +382,4 @@ export const serve = (
  */
 export const layerServer = (
   options: PlexFakeOptions & { readonly port?: number | undefined } = {}
-): Layer.Layer<PlexFake> => Layer.scoped(PlexFake, serve(options))
+): Layer.Layer<PlexFake, ServeError> => Layer.scoped(PlexFake, serve(options))

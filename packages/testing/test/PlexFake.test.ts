@@ -203,6 +203,36 @@ describe("PlexFake faults and journal", () => {
       })
     ))
 
+  it.effect("masks the token in a query and headers, and the password and code in a JSON body too", () =>
+    withFake((fake) =>
+      Effect.gen(function*() {
+        const token = Redacted.value(yield* fake.issueToken("demo"))
+        yield* fake.handle({
+          method: "GET",
+          url: new URL(`${fake.plexTvUrl}/user?X-Plex-Token=${token}&x-plex-token=${token}&includeX=1`),
+          headers: { accept: "application/json", "x-plex-client-identifier": clientIdentifier, authorization: `Bearer ${token}` },
+          body: ""
+        })
+        yield* fake.handle({
+          method: "POST",
+          url: new URL(`${fake.plexTvUrl}/users/signin`),
+          headers: { accept: "application/json", "content-type": "application/json" },
+          body: JSON.stringify({ login: "demo", password: "json-pass-word", verificationCode: "654321", nested: { token } })
+        })
+        const journal = yield* fake.journal
+        const text = JSON.stringify(journal)
+        for (const secret of [token, "json-pass-word", "654321"]) assert.notInclude(text, secret)
+        assert.strictEqual(journal[0]!.path, "/api/v2/user?X-Plex-Token=<redacted>&x-plex-token=<redacted>&includeX=1")
+        assert.strictEqual(journal[0]!.headers["authorization"], "<redacted>")
+        assert.deepStrictEqual(JSON.parse(journal[1]!.body), {
+          login: "demo",
+          password: "<redacted>",
+          verificationCode: "<redacted>",
+          nested: { token: "<redacted>" }
+        })
+      })
+    ))
+
   it.effect("keeps only the newest journal entries past journalLimit", () =>
     withFake((fake) =>
       Effect.gen(function*() {
@@ -215,6 +245,18 @@ describe("PlexFake faults and journal", () => {
 })
 
 describe("PlexFake.serve", () => {
+  it.scopedLive("fails with ServeError on a busy port, and the host process lives on", () =>
+    Effect.gen(function*() {
+      const first = yield* PlexFake.serve()
+      const port = Number(new URL(first.serverUrl).port)
+      const error = yield* Effect.flip(PlexFake.serve({ port }))
+      assert.instanceOf(error, PlexFake.ServeError)
+      assert.strictEqual(error.reason, "EADDRINUSE")
+      assert.include(error.message, `127.0.0.1:${port}`)
+      const forbidden = yield* Effect.flip(PlexFake.serve({ port: 70000 }))
+      assert.strictEqual(forbidden._tag, "ServeError")
+    }))
+
   it.scopedLive("answers every route over real HTTP on 127.0.0.1", () =>
     Effect.gen(function*() {
       const fake = yield* PlexFake.serve()

@@ -62,11 +62,40 @@ const faultResponse = (fault: Exclude<Fault, { _tag: "Delay" }>): FakeResponse =
   }
 }
 
+// What the journal never keeps, wherever it comes: header, query, form or JSON.
+const secretNames = new Set(["x-plex-token", "authorization", "password", "verificationcode", "token", "authtoken"])
+const isSecret = (name: string) => {
+  try {
+    return secretNames.has(decodeURIComponent(name.replace(/\+/g, " ")).toLowerCase())
+  } catch {
+    return secretNames.has(name.toLowerCase())
+  }
+}
+
+const maskParams = (params: string) =>
+  params.replace(/(^|[?&])([^=&?]*)=([^&]*)/g, (pair, separator: string, name: string) =>
+    isSecret(name) ? `${separator}${name}=<redacted>` : pair)
+
+const maskJson = (value: unknown): unknown =>
+  Array.isArray(value)
+    ? value.map(maskJson)
+    : typeof value === "object" && value !== null
+    ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, isSecret(k) ? "<redacted>" : maskJson(v)]))
+    : value
+
+const maskBody = (body: string) => {
+  if (!body.trimStart().startsWith("{") && !body.trimStart().startsWith("[")) return maskParams(body)
+  try {
+    return JSON.stringify(maskJson(JSON.parse(body)))
+  } catch {
+    return "<unreadable JSON, not kept>"
+  }
+}
+
 const masked = (request: FakeRequest) => ({
-  headers: Object.fromEntries(
-    Object.entries(request.headers).map(([k, v]) => [k, k === "x-plex-token" ? "<redacted>" : v])
-  ),
-  body: request.body.replace(/(^|&)(password|verificationCode)=[^&]*/g, "$1$2=<redacted>")
+  path: request.url.pathname + maskParams(request.url.search),
+  headers: Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, isSecret(k) ? "<redacted>" : v])),
+  body: maskBody(request.body)
 })
 
 const respond = (
@@ -92,7 +121,7 @@ export const handle = (state: FakeState, config: FakeConfig, bases: Bases) =>
   Effect.flatMap(Clock.currentTimeMillis, (at) => {
     const record = (status: JournalEntry["status"]) =>
       Effect.sync(() => {
-        state.journal.push({ at, method: request.method, path: request.url.pathname + request.url.search, ...masked(request), status })
+        state.journal.push({ at, method: request.method, ...masked(request), status })
         if (state.journal.length > config.journalLimit) state.journal.splice(0, state.journal.length - config.journalLimit)
       })
     return respond(state, config, request, route(state, bases, request)).pipe(

@@ -31,16 +31,31 @@ const headersOf = (request: http.IncomingMessage): Record<string, string> => {
 }
 
 /** @internal */
-export const serveOnLoopback = <S extends Handler>(
+export const serveOnLoopback = <S extends Handler, E>(
   port: number,
-  make: (origin: string) => Effect.Effect<S>
-): Effect.Effect<S, never, Scope.Scope> =>
+  make: (origin: string) => Effect.Effect<S>,
+  onListenError: (error: NodeJS.ErrnoException) => E
+): Effect.Effect<S, E, Scope.Scope> =>
   Effect.gen(function*() {
     const runtime = yield* Effect.runtime<never>()
     const server = http.createServer()
+    // A busy or forbidden port fails the effect; later server errors (a
+    // refused accept) must never reach the host as an unhandled 'error'.
+    server.on("error", () => {})
     yield* Effect.acquireRelease(
-      Effect.async<void>((resume) => {
-        server.listen(port, "127.0.0.1", () => resume(Effect.void))
+      Effect.async<void, E>((resume) => {
+        const failed = (error: NodeJS.ErrnoException) => resume(Effect.fail(onListenError(error)))
+        server.once("error", failed)
+        try {
+          server.listen(port, "127.0.0.1", () => {
+            server.off("error", failed)
+            resume(Effect.void)
+          })
+        } catch (error) {
+          // A port out of range is refused at once, by a throw.
+          server.off("error", failed)
+          failed(error as NodeJS.ErrnoException)
+        }
       }),
       () =>
         Effect.async<void>((resume) => {
