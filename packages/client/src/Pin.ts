@@ -25,7 +25,8 @@ import {
   Timestamp
 } from "./internal/schemas.js"
 import { PlexCredentials } from "./PlexCredentials.js"
-import { type CommonError, PinExpired, PinNotFound } from "./PlexError.js"
+import { type CommonError, PinExpired, PinNotClaimed, PinNotFound } from "./PlexError.js"
+import * as Retry from "./Retry.js"
 
 /**
  * Where plex.tv thinks the client is. Keys keep their wire (snake_case) names.
@@ -72,7 +73,7 @@ export class Pin extends Schema.Class<Pin>("@effect-plex/client/Pin")({
  * @since 0.1.0
  * @category errors
  */
-export type PinError = CommonError | PinNotFound | PinExpired
+export type PinError = CommonError | PinNotFound | PinExpired | PinNotClaimed
 
 /**
  * `POST {plex.tv}/pins`. A strong PIN (the default) is for the Auth App URL;
@@ -160,9 +161,24 @@ const expired = (pin: Pin) =>
       ? Effect.fail(new PinExpired({ operation: "waitForToken", pinId: pin.id }))
       : Effect.void)
 
+// A poll that fails for a passing reason (a 503, a 429, a dropped connection)
+// is retried under the usual policy and, if it still fails, brings no news:
+// the wait goes on until the PIN expires, however long plex.tv is away.
+const pollOnce = (pin: Pin) =>
+  Effect.zipRight(
+    expired(pin),
+    getPin(pin.id).pipe(
+      Retry.withPolicy(Retry.transient),
+      Effect.map(Option.some),
+      Effect.catchIf(Retry.isTransient, () => Effect.succeed(Option.none<Pin>()))
+    )
+  )
+
 /**
  * The PIN, polled until it carries a token (the last element) or expires
- * (`PinExpired`). Interrupting the stream stops the polling.
+ * (`PinExpired`). A poll that fails transiently is retried, and then skipped;
+ * the stream ends without a token if `schedule` ends first. Interrupting the
+ * stream stops the polling.
  *
  * @since 0.1.0
  * @category operations
@@ -171,17 +187,17 @@ export const poll = <R = never>(
   pin: Pin,
   options: PollOptions<R> = {}
 ): Stream.Stream<Pin, PinError, HttpClient.HttpClient | PlexCredentials | R> =>
-  Stream.repeatEffectWithSchedule(
-    Effect.zipRight(expired(pin), getPin(pin.id)),
-    options.schedule ?? Schedule.spaced(Duration.seconds(1))
-  ).pipe(
+  Stream.repeatEffectWithSchedule(pollOnce(pin), options.schedule ?? Schedule.spaced(Duration.seconds(1))).pipe(
+    Stream.filterMap((news) => news),
     Stream.tap(options.onPoll ?? (() => Effect.void)),
     Stream.takeUntil((current) => Option.isSome(current.authToken))
   )
 
 /**
  * Waits until the user approves the PIN and returns its token. Bounded by
- * the PIN's `expiresAt`; interruptible.
+ * the PIN's `expiresAt` (`PinExpired`); transient poll failures are retried
+ * until then. If the caller's `schedule` ends first, it fails with
+ * `PinNotClaimed`. Interruptible.
  *
  * @example
  * ```ts
@@ -206,7 +222,7 @@ export const waitForToken = <R = never>(
     Stream.filterMap((current) => current.authToken),
     Stream.runHead,
     Effect.flatMap(Option.match({
-      onNone: () => Effect.fail(new PinExpired({ operation: "waitForToken", pinId: pin.id })),
+      onNone: () => Effect.zipRight(expired(pin), Effect.fail(new PinNotClaimed({ operation: "waitForToken", pinId: pin.id }))),
       onSome: Effect.succeed
     })),
     Effect.withSpan("plex.waitForToken")

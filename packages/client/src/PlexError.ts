@@ -392,6 +392,22 @@ export class PinExpired extends Schema.TaggedError<PinExpired>(id("PinExpired"))
 }
 
 /**
+ * The schedule given to `Pin.waitForToken` ended while the PIN was still
+ * valid and nobody had claimed it: wait again, or create a new PIN.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class PinNotClaimed extends Schema.TaggedError<PinNotClaimed>(id("PinNotClaimed"))("PinNotClaimed", {
+  ...common,
+  pinId: Schema.Int
+}) {
+  override get message(): string {
+    return `${this.operation}: PIN ${this.pinId} was not claimed before the polling schedule ended; it is still valid`
+  }
+}
+
+/**
  * One connection of a server that did not answer a probe, and why.
  *
  * @since 0.1.0
@@ -445,6 +461,7 @@ export const errors = {
   InvalidInput,
   PinNotFound,
   PinExpired,
+  PinNotClaimed,
   NoConnection
 } as const
 

@@ -67,6 +67,38 @@ describe("PIN login", () => {
       })
     ))
 
+  it.effect("a wait survives a 503, a 429 and a dropped poll, and still gets the token", () =>
+    withFake((fake) =>
+      Effect.gen(function*() {
+        const pin = yield* Pin.createPin().pipe(Effect.provide(app()))
+        yield* fake.inject("getPin", PlexFake.Faults.status(503), { times: 6 })
+        yield* fake.inject("getPin", PlexFake.Faults.status(429, { retryAfter: "2" }), { times: 1 })
+        yield* fake.inject("getPin", PlexFake.Faults.drop, { times: 1 })
+        const waiting = yield* Effect.fork(Pin.waitForToken(pin).pipe(Effect.provide(app())))
+        yield* advance("60 seconds", 60)
+        assert.isNull(waiting.unsafePoll())
+        yield* fake.claimPin(pin.id, "demo")
+        yield* advance("5 seconds", 5)
+        const token = yield* Fiber.join(waiting)
+        assert.isTrue(Redacted.value(token).length > 0)
+        const statuses = (yield* fake.journal).filter((e) => e.path.startsWith("/api/v2/pins/")).map((e) => e.status)
+        assert.includeMembers(statuses, [503, 429, "dropped", 200])
+      })
+    ))
+
+  it.effect("when the caller's own schedule ends first, the wait fails with PinNotClaimed, not PinExpired", () =>
+    withFake(() =>
+      Effect.gen(function*() {
+        const pin = yield* Pin.createPin().pipe(Effect.provide(app()))
+        const threePolls = { schedule: Schedule.spaced("1 second").pipe(Schedule.intersect(Schedule.recurs(2))) }
+        const waiting = yield* Effect.fork(Pin.waitForToken(pin, threePolls).pipe(Effect.provide(app()), Effect.flip))
+        yield* advance("3 seconds", 3)
+        const error = yield* Fiber.join(waiting)
+        assert.strictEqual(error._tag, "PinNotClaimed")
+        assert.include(error.message, "still valid")
+      })
+    ))
+
   it.effect("an unknown PIN is PinNotFound (404, code 1020); polling is a Stream and can be interrupted", () =>
     withFake(() =>
       Effect.gen(function*() {
