@@ -95,6 +95,7 @@ const signin = Command.make("signin", {
 }, (flags) =>
   withPlex(flags, false, (fake) =>
     Effect.gen(function*() {
+      if (flags.save && Option.isNone(fake)) yield* ConfigFile.ensureWritable
       const account = yield* signInWithPrompts(flags.login, flags.code)
       yield* Output.account(flags, "Signed in", account)
       if (flags.save) yield* saveToken(fake, account.authToken)
@@ -141,6 +142,7 @@ const login = Command.make("login", {
 }, (flags) =>
   withPlex(flags, false, (fake) =>
     Effect.gen(function*() {
+      if (Option.isNone(fake)) yield* ConfigFile.ensureWritable
       const pin = yield* Pin.createPin({ strong: !flags.short })
       const url = yield* Pin.authAppUrl(pin)
       yield* Console.error(flags.short ? `Go to https://plex.tv/link and enter ${pin.code}` : `Open this link to sign in:\n  ${url}`)

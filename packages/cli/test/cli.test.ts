@@ -26,13 +26,21 @@ const freshHome = () => {
 }
 
 /** Runs the built CLI as a subprocess with its own config directory and a clean PLEX_* environment. */
-const cli = (args: ReadonlyArray<string>, options: { home: string; input?: string; env?: Record<string, string> }) =>
+// Root may write anywhere, so a test of a directory the CLI cannot write runs
+// it as nobody when the tests run as root (as CI does).
+const unprivileged = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {}
+
+const cli = (
+  args: ReadonlyArray<string>,
+  options: { home: string; input?: string; env?: Record<string, string>; unprivileged?: boolean }
+) =>
   Effect.async<Run>((resume) => {
     if (!fs.existsSync(bin)) throw new Error(`${bin} is missing: run \`npm run build\` first (npm test does)`)
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("PLEX_")))
     const child = spawn(process.execPath, [bin, ...args], {
       env: { ...env, HOME: options.home, XDG_CONFIG_HOME: path.join(options.home, "config"), ...options.env },
-      stdio: ["pipe", "pipe", "pipe"]
+      stdio: ["pipe", "pipe", "pipe"],
+      ...(options.unprivileged ? unprivileged : {})
     })
     let stdout = ""
     let stderr = ""
@@ -59,6 +67,52 @@ describe("effect-plex CLI", () => {
       assert.include(run.stdout, "Living Room Server")
       assert.notMatch(run.stdout, /fake-[0-9a-z]{8}|transient-[0-9a-z]{8}/)
       assert.include(run.stdout, "********")
+    }), 30_000)
+
+  it.scopedLive("saves into a new 0600 file in a 0700 directory, never writing over the old file in place", () =>
+    Effect.gen(function*() {
+      const fake = yield* PlexFake.serve()
+      const home = freshHome()
+      const file = configPath(home)
+      fs.mkdirSync(path.dirname(file), { recursive: true })
+      fs.chmodSync(path.dirname(file), 0o755)
+      fs.writeFileSync(file, "{}\n")
+      fs.chmodSync(file, 0o644)
+      const before = fs.statSync(file).ino
+      const run = yield* cli(["signin", "--login", "demo", "--save"], {
+        home,
+        input: `${PlexFake.demoAccount.password}\n`,
+        env: against(fake)
+      })
+      assert.strictEqual(run.code, 0, run.stderr)
+      assert.strictEqual(fs.statSync(file).mode & 0o777, 0o600)
+      assert.strictEqual(fs.statSync(path.dirname(file)).mode & 0o777, 0o700)
+      // A new file, renamed into place: the token was never in a 0644 file.
+      assert.notStrictEqual(fs.statSync(file).ino, before)
+      assert.match(JSON.parse(fs.readFileSync(file, "utf8")).token, /^fake-/)
+      assert.deepStrictEqual(fs.readdirSync(path.dirname(file)).filter((f) => f.endsWith(".tmp")), [])
+    }), 30_000)
+
+  it.scopedLive("signin --save with a config directory it cannot write fails before signing in, naming the path", () =>
+    Effect.gen(function*() {
+      const fake = yield* PlexFake.serve()
+      const home = freshHome()
+      fs.chmodSync(home, 0o755)
+      fs.mkdirSync(path.dirname(configPath(home)), { recursive: true })
+      fs.chmodSync(path.join(home, "config"), 0o755)
+      fs.chmodSync(path.dirname(configPath(home)), 0o555)
+      const run = yield* cli(["signin", "--login", "demo", "--save"], {
+        home,
+        input: `${PlexFake.demoAccount.password}\n`,
+        env: { ...against(fake), PLEX_CLIENT_IDENTIFIER: "cli-tests" },
+        unprivileged: true
+      })
+      assert.strictEqual(run.code, 1)
+      assert.include(run.stderr, configPath(home))
+      assert.strictEqual(run.stderr.trim().split("\n").length, 1, run.stderr)
+      assert.notInclude(run.stderr, "Password")
+      const signIns = (yield* fake.journal).filter((e) => e.path.endsWith("/users/signin"))
+      assert.deepStrictEqual(signIns, [])
     }), 30_000)
 
   it.scopedLive("signin prompts for the password, never echoes it, and saves the token with mode 0600", () =>

@@ -15,6 +15,27 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
+
+/**
+ * The identifier's file could not be read or created: the message names the
+ * path and what the system said, in one line.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ClientIdentityError extends Schema.TaggedError<ClientIdentityError>(
+  "@effect-plex/client/ClientIdentityError"
+)("ClientIdentityError", { file: Schema.String, reason: Schema.String }) {
+  override get message(): string {
+    return `${this.file} is not usable as the client identifier file: ${this.reason}`
+  }
+}
+
+const describe = (error: PlatformError) =>
+  error._tag === "SystemError"
+    ? `${error.reason}${error.description === undefined ? "" : ` (${error.description})`}`
+    : error.message
 
 /**
  * @since 0.1.0
@@ -64,21 +85,23 @@ const configHome = Effect.gen(function*() {
  */
 export const make = (
   options: ClientIdentityOptions = {}
-): Effect.Effect<ClientIdentityService, PlatformError | ConfigError.ConfigError, FileSystem.FileSystem | Path.Path> =>
+): Effect.Effect<ClientIdentityService, ClientIdentityError | ConfigError.ConfigError, FileSystem.FileSystem | Path.Path> =>
   Effect.gen(function*() {
     const fs = yield* FileSystem.FileSystem
     const path = yield* Path.Path
     const directory = options.directory ?? path.join(yield* configHome, options.appName ?? "effect-plex")
     const file = path.join(directory, "client-identifier")
-    if (yield* fs.exists(file)) {
-      const kept = (yield* fs.readFileString(file)).trim()
-      if (kept.length > 0) return { clientIdentifier: kept, file }
-    }
-    const clientIdentifier = crypto.randomUUID()
-    yield* fs.makeDirectory(directory, { recursive: true, mode: 0o700 })
-    yield* fs.writeFileString(file, `${clientIdentifier}\n`, { mode: 0o600 })
-    yield* fs.chmod(file, 0o600)
-    return { clientIdentifier, file }
+    return yield* Effect.gen(function*() {
+      if (yield* fs.exists(file)) {
+        const kept = (yield* fs.readFileString(file)).trim()
+        if (kept.length > 0) return { clientIdentifier: kept, file }
+      }
+      const clientIdentifier = crypto.randomUUID()
+      yield* fs.makeDirectory(directory, { recursive: true, mode: 0o700 })
+      yield* fs.writeFileString(file, `${clientIdentifier}\n`, { mode: 0o600 })
+      yield* fs.chmod(file, 0o600)
+      return { clientIdentifier, file }
+    }).pipe(Effect.mapError((error) => new ClientIdentityError({ file, reason: describe(error) })))
   })
 
 /**
@@ -87,5 +110,5 @@ export const make = (
  */
 export const layer = (
   options: ClientIdentityOptions = {}
-): Layer.Layer<ClientIdentity, PlatformError | ConfigError.ConfigError, FileSystem.FileSystem | Path.Path> =>
+): Layer.Layer<ClientIdentity, ClientIdentityError | ConfigError.ConfigError, FileSystem.FileSystem | Path.Path> =>
   Layer.effect(ClientIdentity, make(options))

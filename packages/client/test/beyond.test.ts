@@ -269,4 +269,20 @@ describe("ClientIdentity", () => {
       assert.strictEqual(fs.statSync(first.file).mode & 0o777, 0o600)
       fs.rmSync(home, { recursive: true, force: true })
     }).pipe(Effect.provide(NodeContext.layer)))
+
+  it.effect("an uncreatable identifier file is a typed error naming its path, in one line", () =>
+    Effect.gen(function*() {
+      const home = fs.mkdtempSync(path.join(os.tmpdir(), "effect-plex-identity-"))
+      // A file where the directory should be: unusable even for root.
+      fs.writeFileSync(path.join(home, "my-app"), "not a directory")
+      const provider = ConfigProvider.fromMap(new Map([["XDG_CONFIG_HOME", home]]))
+      const error = yield* Effect.flip(ClientIdentity.make({ appName: "my-app" }).pipe(Effect.withConfigProvider(provider)))
+      assert.strictEqual(error._tag, "ClientIdentityError")
+      if (error._tag === "ClientIdentityError") {
+        assert.strictEqual(error.file, path.join(home, "my-app", "client-identifier"))
+        assert.include(error.message, path.join(home, "my-app", "client-identifier"))
+        assert.notInclude(error.message, "\n")
+      }
+      fs.rmSync(home, { recursive: true, force: true })
+    }).pipe(Effect.provide(NodeContext.layer)))
 })
