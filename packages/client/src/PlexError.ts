@@ -144,7 +144,8 @@ export class RateLimited extends Schema.TaggedError<RateLimited>(id("RateLimited
   override get message(): string {
     const wait = Option.match(this.retryAfter, {
       onNone: () => "",
-      onSome: (d) => `; retry after ${Duration.format(d)}`
+      onSome: (d) =>
+        Duration.greaterThan(d, Duration.days(1)) ? "; retry after more than a day" : `; retry after ${Duration.format(d)}`
     })
     return `${this.operation}: Plex is rate limiting this client (429)${wait}${attemptsSuffix(this.attempts)}`
   }

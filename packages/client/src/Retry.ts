@@ -61,6 +61,16 @@ export const isTransient = (error: unknown): boolean => {
 const retryAfter = (error: unknown): Option.Option<Duration.Duration> =>
   error instanceof RateLimited ? error.retryAfter : Option.none()
 
+const defaultMaxRetryAfter = Duration.seconds(60)
+
+/** Transient, and not asking to wait longer than `maxRetryAfter`: beyond that, the `RateLimited` is returned. */
+const retryable = (maxRetryAfter: Duration.DurationInput | undefined) => {
+  const max = Duration.decode(maxRetryAfter ?? defaultMaxRetryAfter)
+  return (error: unknown): boolean =>
+    isTransient(error) &&
+    Option.match(retryAfter(error), { onNone: () => true, onSome: (wait) => Duration.lessThanOrEqualTo(wait, max) })
+}
+
 /** Feeds each failure to the schedule, and waits at least its `Retry-After`. */
 const honourRetryAfter = <Out, R>(schedule: Schedule.Schedule<Out, unknown, R>) =>
   schedule.pipe(
@@ -98,16 +108,12 @@ export interface TransientOptions {
  */
 export const makeTransient = (options: TransientOptions = {}): Policy => {
   const maxDelay = Duration.decode(options.maxDelay ?? "5 seconds")
-  const maxRetryAfter = Duration.decode(options.maxRetryAfter ?? "60 seconds")
   return Schedule.exponential(options.baseDelay ?? "250 millis", 2).pipe(
     Schedule.jittered,
     Schedule.modifyDelay((_, delay) => Duration.min(delay, maxDelay)),
     Schedule.intersect(Schedule.recurs(Math.max(0, (options.maxAttempts ?? 4) - 1))),
     honourRetryAfter,
-    Schedule.whileInput((error: unknown) =>
-      isTransient(error) &&
-      Option.match(retryAfter(error), { onNone: () => true, onSome: (wait) => Duration.lessThanOrEqualTo(wait, maxRetryAfter) })
-    ),
+    Schedule.whileInput(retryable(options.maxRetryAfter)),
     Schedule.upTo(options.maxElapsed ?? "30 seconds")
   )
 }
@@ -130,13 +136,17 @@ export const none: Policy = Schedule.stop
 
 /**
  * Restricts any schedule to transient failures and makes it wait at least
- * each `Retry-After`: the way to bring your own backoff.
+ * each `Retry-After`, up to `maxRetryAfter` (default 60 seconds, as in
+ * `makeTransient`; a longer one returns the `RateLimited`): the way to bring
+ * your own backoff.
  *
  * @since 0.1.0
  * @category policies
  */
-export const onlyTransient = <Out, R>(schedule: Schedule.Schedule<Out, unknown, R>): Policy<[Out, unknown], R> =>
-  honourRetryAfter(schedule).pipe(Schedule.whileInput(isTransient))
+export const onlyTransient = <Out, R>(
+  schedule: Schedule.Schedule<Out, unknown, R>,
+  options: { readonly maxRetryAfter?: Duration.DurationInput | undefined } = {}
+): Policy<[Out, unknown], R> => honourRetryAfter(schedule).pipe(Schedule.whileInput(retryable(options.maxRetryAfter)))
 
 const withAttempts = <E>(error: E, attempts: number): E => {
   if (!isPlexError(error)) return error

@@ -62,7 +62,42 @@ export interface ConnectOptions {
   readonly graceWindow?: Duration.DurationInput | undefined
   /** How long one probe may take. Default 5 seconds. */
   readonly probeTimeout?: Duration.DurationInput | undefined
+  /**
+   * Also use plain-http connections to addresses that are not private, with
+   * the token in the clear. Default false: they are left out (see
+   * `isPrivateAddress`), and listed with that reason if nothing answers.
+   */
+  readonly allowInsecure?: boolean | undefined
 }
+
+const privateIPv4 = (address: string): boolean => {
+  const parts = address.split(".").map(Number)
+  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) return false
+  const [a, b] = parts as [number, number, number, number]
+  return a === 127 || a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254)
+}
+
+/**
+ * Whether a connection's host is private: loopback (`127.0.0.0/8`, `::1`,
+ * `localhost`), RFC 1918 (`10/8`, `172.16/12`, `192.168/16`), link-local
+ * (`169.254/16`, `fe80::/10`), or a `*.plex.direct` name that encodes one of
+ * these (`192-168-1-10.<hash>.plex.direct`). Only over these does `connect`
+ * send a token over plain http.
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const isPrivateAddress = (uri: string): boolean => {
+  if (!URL.canParse(uri)) return false
+  const host = new URL(uri).hostname.toLowerCase().replace(/^\[|\]$/g, "")
+  if (host === "localhost" || host === "::1") return true
+  if (/^fe[89ab][0-9a-f]:/.test(host)) return true
+  if (host.endsWith(".plex.direct")) return privateIPv4(host.split(".")[0]!.replace(/-/g, "."))
+  return privateIPv4(host)
+}
+
+// At most this many probes are in flight at once, best-ranked first.
+const maxProbesInFlight = 16
 
 /** Lower is better: local, then remote, then relay; https before http. @internal */
 const rank = (connection: ResourceConnection) =>
@@ -118,22 +153,31 @@ export const connect = (
     const credentials = yield* PlexCredentials
     const token = Option.orElse(resource.accessToken, () => credentials.token)
     const probeTimeout = Duration.decode(options.probeTimeout ?? "5 seconds")
-    const best = Math.min(...connections.map(rank))
+    const usable = (connection: ResourceConnection) =>
+      options.allowInsecure === true || !connection.uri.startsWith("http:") || isPrivateAddress(connection.uri)
+    const best = Math.min(...connections.filter(usable).map(rank))
     const probes: Array<Probe> = connections.map((connection) => ({
       connection,
       latency: Option.none(),
-      failure: Option.none()
+      failure: usable(connection)
+        ? Option.none()
+        : Option.some("plain http to an address that is not private: left out unless allowInsecure")
     }))
+    const permits = yield* Effect.makeSemaphore(maxProbesInFlight)
     const answered = yield* Deferred.make<void>()
     const settled = yield* Deferred.make<void>()
-    let pending = connections.length
+    const order = connections.map((connection, i) => ({ connection, i }))
+      .filter(({ connection }) => usable(connection))
+      .sort((a, b) => rank(a.connection) - rank(b.connection))
+    let pending = order.length
     if (pending === 0) yield* Deferred.succeed(settled, undefined)
     const start = yield* Clock.currentTimeMillis
     const probing = { ...credentials, token }
-    const fibers = yield* Effect.forEach(connections, (connection, i) =>
+    const fibers = yield* Effect.forEach(order, ({ connection, i }) =>
       probe(connection).pipe(
         Effect.provideService(PlexCredentials, probing),
         Effect.locally(currentAttemptTimeout, probeTimeout),
+        permits.withPermits(1),
         Effect.matchEffect({
           onFailure: (reason) => Effect.sync(() => {
             probes[i] = { ...probes[i]!, failure: Option.some(reason) }

@@ -99,6 +99,23 @@ describe("Retry", () => {
       assert.strictEqual(denied.requests.length, 1)
     }))
 
+  it.effect("onlyTransient gives up at once on a Retry-After past maxRetryAfter (default 60 s), and never prints Infinity", () =>
+    Effect.gen(function*() {
+      const day = scripted(json(429, {}, { "retry-after": "86400" }), ok)
+      const policy = Retry.onlyTransient(Schedule.recurs(3))
+      const exit = yield* run(getTokenDetails().pipe(Retry.retry({ policy }), provide(day.layer)), "2 days")
+      assert.isTrue(Exit.isFailure(exit))
+      assert.strictEqual(day.requests.length, 1)
+      const minute = scripted(json(429, {}, { "retry-after": "30" }), ok)
+      const allowed = Retry.onlyTransient(Schedule.recurs(3), { maxRetryAfter: "1 minute" })
+      assert.isTrue(Exit.isSuccess(yield* run(getTokenDetails().pipe(Retry.retry({ policy: allowed }), provide(minute.layer)), "1 minute")))
+      const huge = scripted(json(429, {}, { "retry-after": "9".repeat(400) }))
+      const error = yield* Effect.flip(getTokenDetails().pipe(provide(huge.layer)))
+      assert.strictEqual(error._tag, "RateLimited")
+      assert.notInclude(error.message, "Infinity")
+      assert.include(error.message, "retry after more than a day")
+    }))
+
   it.effect("Retry.none makes exactly one attempt", () =>
     Effect.gen(function*() {
       const http = scripted({ status: 503 }, ok)

@@ -9,10 +9,12 @@ import * as ClientIdentity from "../src/ClientIdentity.js"
 import * as Pin from "../src/Pin.js"
 import { PlexCredentials } from "../src/PlexCredentials.js"
 import { getResources, isServer, Resource } from "../src/Resource.js"
-import { connect } from "../src/ServerConnection.js"
+import { connect, isPrivateAddress } from "../src/ServerConnection.js"
 import { ping, signOut, TokenValidity, validate } from "../src/TokenLifecycle.js"
 import { getTokenDetails } from "../src/TokenDetails.js"
 import { getTransientToken } from "../src/TransientToken.js"
+import { provide, token } from "./support/plex.js"
+import { scripted } from "./support/scriptedHttp.js"
 
 const app = (token?: Redacted.Redacted<string>) =>
   PlexCredentials.layer({ clientIdentifier: "beyond-tests", product: "Beyond Tests", token })
@@ -209,6 +211,49 @@ describe("resources and connection racing", () => {
         }
       })
     ))
+
+  it.effect("probes at most 16 connections at once, best-ranked first", () =>
+    Effect.gen(function*() {
+      const uris = Array.from({ length: 40 }, (_, i) => `http://10.0.${i >> 8}.${i & 255}:32400`)
+      const resource = Schema.decodeSync(Resource)({
+        clientIdentifier: "many",
+        accessToken: "resource-token",
+        connections: [...uris.map((uri) => ({ uri })), { uri: "https://192-168-1-2.abc.plex.direct:32400", local: true }]
+      })
+      const http = scripted({ hang: true })
+      const racing = yield* Effect.fork(
+        connect(resource, { probeTimeout: "1 minute" }).pipe(provide(http.layer), Effect.flip)
+      )
+      yield* TestClock.adjust("1 second")
+      assert.strictEqual(http.requests.length, 16)
+      assert.strictEqual(http.requests[0]!.url, "https://192-168-1-2.abc.plex.direct:32400/identity")
+      yield* Fiber.interrupt(racing)
+    }))
+
+  it.effect("sends no token over plain http to a public address unless allowInsecure; private ones are used", () =>
+    Effect.gen(function*() {
+      const resource = Schema.decodeSync(Resource)({
+        clientIdentifier: "mixed",
+        connections: [{ uri: "http://203.0.113.9:32400" }, { uri: "http://example.com:32400" }]
+      })
+      const http = scripted({ status: 200, body: "{}" })
+      const error = yield* connect(resource).pipe(provide(http.layer), Effect.flip)
+      assert.strictEqual(http.requests.length, 0)
+      assert.strictEqual(error._tag, "NoConnection")
+      if (error._tag === "NoConnection") assert.isTrue(error.candidates.every((c) => c.reason.includes("allowInsecure")))
+      const connected = yield* connect(resource, { allowInsecure: true }).pipe(provide(http.layer))
+      assert.strictEqual(connected.connection.uri, "http://203.0.113.9:32400")
+      assert.strictEqual(http.requests[0]!.headers["x-plex-token"], token)
+    }))
+
+  it("isPrivateAddress: loopback, RFC 1918, link-local, and plex.direct names of them", () => {
+    for (const uri of ["http://127.0.0.1:32400", "http://localhost:1", "http://[::1]:1", "http://10.1.2.3", "http://172.16.0.1", "http://172.31.255.255", "http://192.168.1.10:32400", "http://169.254.1.1", "http://[fe80::1]", "https://192-168-1-10.0123abcd.plex.direct:32400"]) {
+      assert.isTrue(isPrivateAddress(uri), uri)
+    }
+    for (const uri of ["http://203.0.113.7", "http://172.32.0.1", "http://192.169.0.1", "http://example.com", "https://203-0-113-7.0123abcd.plex.direct", "http://10.0.0.1.example.com", "not a url"]) {
+      assert.isFalse(isPrivateAddress(uri), uri)
+    }
+  })
 
   it.effect("a probe that hangs is cut off by the probe timeout", () =>
     withFake((fake) =>

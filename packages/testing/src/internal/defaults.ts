@@ -39,11 +39,16 @@ const connection = (
   relay: kind === "relay"
 })
 
-/** In memory: three names that only the fake answers. */
-/** @internal */
+/**
+ * In memory: three names that only the fake answers, all https, as Plex lists
+ * a server's plex.direct connections (a client sends its token over plain
+ * http only to a private address).
+ *
+ * @internal
+ */
 export const inMemoryConnections = (serverUrl: string): ReadonlyArray<ConnectionSpec> => [
-  connection(serverUrl, "192.168.1.20", 32400, "local"),
-  connection("http://203-0-113-7.remote.plex-fake.invalid:32400", "203.0.113.7", 32400, "remote"),
+  connection(serverUrl.replace(/^http:/, "https:"), "192.168.1.20", 32400, "local"),
+  connection("https://203-0-113-7.remote.plex-fake.invalid:32400", "203.0.113.7", 32400, "remote"),
   connection("https://relay.plex-fake.invalid:8443", "198.51.100.9", 8443, "relay")
 ]
 
