@@ -1,23 +1,30 @@
 /**
  * Prompts that never echo a secret. On a terminal they use @effect/cli's
  * hidden prompt; when stdin is a pipe (scripts, tests) they read one line per
- * prompt. Prompt text goes to stderr so stdout stays clean for `--json`.
+ * prompt, of at most 64 KiB: past that, reading stops. Prompt text goes to
+ * stderr so stdout stays clean for `--json`.
  */
 import * as Prompt from "@effect/cli/Prompt"
 import type * as Terminal from "@effect/platform/Terminal"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
-import * as readline from "node:readline"
 
-export class NoInput extends Data.TaggedError("NoInput")<{ readonly what: string }> {
+export class NoInput extends Data.TaggedError("NoInput")<{ readonly what: string; readonly tooLong?: boolean }> {
   override get message() {
-    return `no ${this.what} given, and standard input has ended`
+    return this.tooLong === true
+      ? `the ${this.what} on standard input is longer than 64 KiB; nothing more was read`
+      : `no ${this.what} given, and standard input has ended`
   }
 }
 
+const maxLineBytes = 64 * 1024
+
+type End = "ended" | "too long"
+type Line = { readonly text: string } | { readonly end: End }
+
 interface LineReader {
-  readonly next: () => Promise<string | undefined>
+  readonly next: () => Promise<Line>
 }
 
 let reader: LineReader | undefined
@@ -25,22 +32,44 @@ let reader: LineReader | undefined
 const pipedLines = (): LineReader => {
   if (reader !== undefined) return reader
   const queue: Array<string> = []
-  const waiting: Array<(line: string | undefined) => void> = []
-  let closed = false
-  const rl = readline.createInterface({ input: process.stdin, terminal: false })
-  rl.on("line", (line) => {
+  const waiting: Array<(line: Line) => void> = []
+  let pending = ""
+  let end: End | undefined
+  const finish = (why: End) => {
+    end ??= why
+    waiting.splice(0).forEach((resolve) => resolve({ end: end! }))
+  }
+  const deliver = (line: string) => {
     const resolve = waiting.shift()
     if (resolve === undefined) queue.push(line)
-    else resolve(line)
+    else resolve({ text: line })
+  }
+  process.stdin.setEncoding("utf8")
+  process.stdin.on("data", (chunk: string) => {
+    pending += chunk
+    let newline = pending.indexOf("\n")
+    while (newline >= 0) {
+      deliver(pending.slice(0, newline).replace(/\r$/, ""))
+      pending = pending.slice(newline + 1)
+      newline = pending.indexOf("\n")
+    }
+    if (pending.length > maxLineBytes / 4 && Buffer.byteLength(pending) > maxLineBytes) {
+      pending = ""
+      process.stdin.destroy()
+      finish("too long")
+    }
   })
-  rl.on("close", () => {
-    closed = true
-    waiting.splice(0).forEach((resolve) => resolve(undefined))
+  process.stdin.on("end", () => {
+    if (pending.length > 0) deliver(pending)
+    pending = ""
+    finish("ended")
   })
+  process.stdin.on("close", () => finish("ended"))
   reader = {
     next: () => {
       const line = queue.shift()
-      if (line !== undefined || closed) return Promise.resolve(line)
+      if (line !== undefined) return Promise.resolve({ text: line })
+      if (end !== undefined) return Promise.resolve({ end })
       return new Promise((resolve) => waiting.push(resolve))
     }
   }
@@ -52,7 +81,8 @@ const fromPipe = (message: string): Effect.Effect<string, NoInput> =>
     process.stderr.write(`${message}: `)
     const line = yield* Effect.promise(() => pipedLines().next())
     process.stderr.write("\n")
-    return line === undefined ? yield* new NoInput({ what: message.toLowerCase() }) : line
+    if ("text" in line) return line.text
+    return yield* new NoInput({ what: message.toLowerCase(), tooLong: line.end === "too long" })
   })
 
 /** Stops reading stdin, so the process can exit. */
