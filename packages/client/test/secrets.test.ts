@@ -1,4 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
+import * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
 import { Cause, Effect, Exit, Fiber, Layer, Logger, LogLevel, Redacted, TestClock, TestContext } from "effect"
 import * as fc from "fast-check"
@@ -278,5 +279,53 @@ describe("the caller's own HttpClient middleware", () => {
       assert.strictEqual(http.requests[0]!.headers["x-plex-token"], fixed.configuredToken)
       assert.isTrue(lines.some((line) => line.includes("x-plex-client-identifier")))
       lines.forEach((line) => assertClean(fixed, "middleware log", line))
+    }))
+
+  // What the README says of logging in your own middleware, held to it.
+  const through = (middleware: (client: HttpClient.HttpClient) => HttpClient.HttpClient) =>
+    Effect.gen(function*() {
+      const http = scripted({ status: 200, body: accountBody(fixed) })
+      const wrapped = Layer.effect(HttpClient.HttpClient, Effect.map(HttpClient.HttpClient, middleware)).pipe(
+        Layer.provide(http.layer)
+      )
+      return yield* Effect.exit(getTokenDetails().pipe(provide(wrapped, { ...credentials, token: fixed.configuredToken })))
+    })
+
+  it.effect("the platform redacts only inside its logger: inspect, String and JSON of a request show the token", () =>
+    Effect.gen(function*() {
+      const seen: Array<string> = []
+      const exit = yield* through(HttpClient.tapRequest((request) =>
+        Effect.sync(() => seen.push(util.inspect(request, { depth: Infinity }), JSON.stringify(request)))
+      ))
+      assert.isTrue(Exit.isSuccess(exit))
+      assert.isTrue(seen.some((text) => text.includes(fixed.configuredToken)))
+    }))
+
+  it.effect("the safe way to log a request outside Effect's logger: Headers.redact", () =>
+    Effect.gen(function*() {
+      const seen: Array<string> = []
+      const exit = yield* through(HttpClient.tapRequest((request) =>
+        Effect.sync(() =>
+          seen.push(util.inspect({ method: request.method, url: request.url, headers: Headers.redact(request.headers, "x-plex-token") }))
+        )
+      ))
+      assert.isTrue(Exit.isSuccess(exit))
+      assert.isTrue(seen.some((text) => text.includes("x-plex-client-identifier")))
+      seen.forEach((text) => assertClean(fixed, "redacted request", text))
+    }))
+
+  it.effect("logging a whole response consumes its body; log its status and headers instead", () =>
+    Effect.gen(function*() {
+      const { lines, logger } = capturingLogger()
+      const broken = yield* through(HttpClient.tap((response) => Effect.log(response))).pipe(
+        Effect.provide(Logger.replace(Logger.defaultLogger, logger))
+      )
+      assert.isTrue(Exit.isFailure(broken))
+      const safe = yield* through(HttpClient.tap((response) => Effect.log("plex answered", response.status, response.headers))).pipe(
+        Effect.provide(Logger.replace(Logger.defaultLogger, logger))
+      )
+      assert.isTrue(Exit.isSuccess(safe))
+      assert.isTrue(lines.some((line) => line.includes("plex answered")))
+      lines.forEach((line) => assertClean(fixed, "response log", line))
     }))
 })
