@@ -1,20 +1,24 @@
 /**
  * `npm run soak`: 20,000 getTokenDetails calls, 256 in flight, against the
- * loopback fake, with 1 % injected faults. It prints throughput, errors by
+ * loopback fake, with 1 % injected faults (among them a gzip bomb, a server
+ * echoing the token, a body that breaks off). It prints throughput, errors by
  * tag and the heap before and after (after GC), and fails unless:
  * - no failure is untyped (a defect, a thrown exception, an interruption);
  * - every injected fault comes back as exactly its typed error;
- * - the heap grows by less than 10 MB.
+ * - no error's message, JSON or inspection holds the token;
+ * - the heap grows by less than 10 MB;
+ * - a gzip bomb over fetch is BodyTooLarge, with peak RSS under 100 MB above the baseline.
  */
 import { PlexCredentials } from "@effect-plex/client/PlexCredentials"
 import { getTokenDetails } from "@effect-plex/client/TokenDetails"
 import * as PlexFake from "@effect-plex/testing/PlexFake"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import { Cause, Effect, Exit, Layer } from "effect"
+import { Cause, Effect, Exit, Layer, Redacted } from "effect"
 import * as http from "node:http"
 import type { AddressInfo } from "node:net"
 import * as os from "node:os"
+import * as util from "node:util"
 import * as zlib from "node:zlib"
 
 const calls = 20_000
@@ -29,7 +33,11 @@ const faults: ReadonlyArray<readonly [PlexFake.Fault, string]> = [
   [PlexFake.Faults.malformedBody, "MalformedJson"],
   [PlexFake.Faults.emptyBody, "EmptyBody"],
   [PlexFake.Faults.htmlBody, "NonJsonBody"],
-  [PlexFake.Faults.drop, "TransportError"]
+  [PlexFake.Faults.drop, "TransportError"],
+  // Undici hands over the gzip bytes as they came, so the bomb is NonJsonBody here.
+  [PlexFake.Faults.gzipBomb, "NonJsonBody"],
+  [PlexFake.Faults.echo, "Unauthorized"],
+  [PlexFake.Faults.breakBody, "TransportError"]
 ]
 
 const gc = () => {
@@ -83,6 +91,8 @@ const program = Effect.gen(function*() {
   const tally = new Map<string, number>()
   const expected = new Map<string, number>()
   let untyped = 0
+  let leaks = 0
+  const secret = Redacted.value(token)
   const count = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1)
 
   const call = (i: number, record: boolean) =>
@@ -96,8 +106,11 @@ const program = Effect.gen(function*() {
       if (!record) return
       if (Exit.isSuccess(exit)) return count(tally, "success")
       const failure = Cause.failureOption(exit.cause)
-      if (failure._tag === "Some") count(tally, failure.value._tag)
-      else untyped++
+      if (failure._tag === "Some") {
+        count(tally, failure.value._tag)
+        const shown = failure.value.message + JSON.stringify(failure.value) + util.inspect(failure.value, { depth: 5 })
+        if (shown.includes(secret)) leaks++
+      } else untyped++
     })
 
   const run = (n: number, record: boolean) =>
@@ -126,11 +139,13 @@ const program = Effect.gen(function*() {
   console.log(`errors by tag: ${errors.map(([tag, n]) => `${tag} ${n}`).join(", ") || "none"}`)
   console.log(`injected faults: ${[...expected].map(([tag, n]) => `${tag} ${n}`).join(", ")} (${injected} in all)`)
   console.log(`untyped failures: ${untyped}`)
+  console.log(`errors holding the token: ${leaks}`)
   console.log(`heap after GC: before ${mb(heapBefore)}, after ${mb(heapAfter)}, growth ${mb(growth)}`)
   console.log(`gzip bomb over FetchHttpClient (${mb(bomb.wire)} on the wire, 1 GiB inflated): ${bomb.tag}, peak RSS +${mb(bomb.growth)}`)
   const checks = [
     ["zero untyped failures", untyped === 0],
     ["every injected fault accounted for", accounted],
+    ["no error holds the token", leaks === 0],
     ["heap growth under 10 MB", growth < maxHeapGrowth],
     ["a gzip bomb is BodyTooLarge, with peak RSS under 100 MB above the baseline", bomb.tag === "BodyTooLarge" && bomb.growth < maxBombRss]
   ] as const

@@ -131,6 +131,30 @@ describe("effect-plex CLI", () => {
       assert.deepStrictEqual((yield* fake.journal).filter((e) => e.path.endsWith("/users/signin")), [])
     }), 30_000)
 
+  it.scopedLive("a server that echoes the token or the password gets neither onto stdout or stderr", () =>
+    Effect.gen(function*() {
+      const fake = yield* PlexFake.serve()
+      const token = Redacted.value(yield* fake.issueToken("demo"))
+      yield* fake.inject("user", PlexFake.Faults.echo, { times: 1 })
+      const whoami = yield* cli(["whoami", "--verbose"], { home: freshHome(), env: { ...against(fake), PLEX_TOKEN: token } })
+      assert.strictEqual(whoami.code, 1)
+      assert.include(whoami.stderr, "withheld: it contained a credential")
+      assert.notInclude(whoami.stdout + whoami.stderr, token)
+      assert.notInclude(whoami.stdout + whoami.stderr, encodeURIComponent(token))
+
+      yield* fake.inject("signin", PlexFake.Faults.echo, { times: 1 })
+      const password = "s3cret pass&word+"
+      const signin = yield* cli(["signin", "--login", "demo", "--verbose"], {
+        home: freshHome(),
+        input: `${password}\n`,
+        env: { ...against(fake), PLEX_CLIENT_IDENTIFIER: "cli-tests" }
+      })
+      assert.strictEqual(signin.code, 1)
+      for (const spelling of [password, encodeURIComponent(password), encodeURIComponent(password).replace(/%20/g, "+")]) {
+        assert.notInclude(signin.stdout + signin.stderr, spelling)
+      }
+    }), 30_000)
+
   it.scopedLive("signin prompts for the password, never echoes it, and saves the token with mode 0600", () =>
     Effect.gen(function*() {
       const fake = yield* PlexFake.serve()

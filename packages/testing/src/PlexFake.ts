@@ -210,6 +210,12 @@ export const Faults = {
   malformedBody: { _tag: "Body", kind: "malformed" } as Fault,
   emptyBody: { _tag: "Body", kind: "empty" } as Fault,
   htmlBody: { _tag: "Body", kind: "html" } as Fault,
+  /** A 200 whose gzip-encoded body (32 KiB) inflates to 32 MiB. */
+  gzipBomb: { _tag: "Body", kind: "gzipBomb" } as Fault,
+  /** A 401 whose error message echoes the token and password it was sent, raw and percent-encoded. */
+  echo: { _tag: "Echo" } as Fault,
+  /** A 200 whose body breaks off after 20 bytes: the connection is reset. */
+  breakBody: { _tag: "BreakBody" } as Fault,
   /** Close the connection without an answer. */
   drop: { _tag: "Drop" } as Fault
 }

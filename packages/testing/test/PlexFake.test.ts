@@ -1,4 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
+import * as HttpClient from "@effect/platform/HttpClient"
 import { PlexCredentials } from "@effect-plex/client/PlexCredentials"
 import * as Retry from "@effect-plex/client/Retry"
 import { signIn } from "@effect-plex/client/SignIn"
@@ -242,6 +243,37 @@ describe("PlexFake faults and journal", () => {
         assert.strictEqual(journal.length, 3)
         assert.isTrue(journal.every((e) => e.path === "/api/v2/user"))
       }), { journalLimit: 3 }))
+})
+
+describe("the faults a hostile server brings", () => {
+  it.scopedLive("a gzip bomb, a server echoing secrets, a body that breaks off: each a typed error, nothing leaked", () =>
+    Effect.gen(function*() {
+      const fake = yield* PlexFake.serve()
+      const token = yield* fake.issueToken("demo")
+      const { FetchHttpClient } = yield* Effect.promise(() => import("@effect/platform"))
+      const over = (plexTvUrl: string, http: Layer.Layer<HttpClient.HttpClient>) =>
+        Layer.merge(http, PlexCredentials.layer({ clientIdentifier, token, plexTvUrl }))
+      const inMemory = PlexFake.httpClient(fake)
+      const faces = [
+        ["loopback, fetch", over(fake.plexTvUrl, FetchHttpClient.layer)],
+        ["in memory", over(fake.plexTvUrl, Layer.succeed(HttpClient.HttpClient, inMemory))]
+      ] as const
+      for (const [face, layer] of faces) {
+        yield* fake.inject("user", PlexFake.Faults.gzipBomb, { times: 1 })
+        const bomb = yield* getTokenDetails().pipe(Effect.provide(layer), Effect.flip)
+        assert.strictEqual(bomb._tag, face === "in memory" ? "NonJsonBody" : "BodyTooLarge", face)
+
+        yield* fake.inject("user", PlexFake.Faults.echo, { times: 1 })
+        const echo = yield* getTokenDetails().pipe(Effect.provide(layer), Effect.flip)
+        assert.strictEqual(echo._tag, "Unauthorized", face)
+        assert.include(echo.message, "withheld: it contained a credential")
+        assert.notInclude(JSON.stringify(echo) + echo.message, Redacted.value(token))
+
+        yield* fake.inject("user", PlexFake.Faults.breakBody, { times: 1 })
+        const broken = yield* getTokenDetails().pipe(Effect.provide(layer), Effect.flip)
+        assert.deepStrictEqual([broken._tag, broken._tag === "TransportError" && broken.phase], ["TransportError", "response"], face)
+      }
+    }))
 })
 
 describe("PlexFake.serve", () => {

@@ -6,6 +6,7 @@
  */
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
+import * as zlib from "node:zlib"
 import { answer, type FakeConfig, notFound, plexTvRoute, serverRoute } from "./routes.js"
 import type { ConnectionBehavior, Fault, FakeState, JournalEntry, Route } from "./state.js"
 import { type FakeRequest, type FakeResponse, reply } from "./wire.js"
@@ -42,8 +43,27 @@ const route = (state: FakeState, bases: Bases, request: FakeRequest): Target => 
   return { route: "unreachable", path: request.url.pathname, behavior: ok }
 }
 
-const faultResponse = (fault: Exclude<Fault, { _tag: "Delay" }>): FakeResponse => {
+// 32 KiB on the wire, 32 MiB once inflated (twice the client limit); made on first use.
+let bomb: Uint8Array | undefined
+const gzipBomb = () => (bomb ??= zlib.gzipSync(Buffer.alloc(32 * 1024 * 1024, 0x20)))
+
+// What a careless server writes back: the token and the password it was sent,
+// raw and percent-encoded, in its error message.
+const echoed = (request: FakeRequest) => {
+  const form = new URLSearchParams(request.body.trimStart().startsWith("{") ? "" : request.body)
+  const password = form.get("password") ?? ""
+  const token = request.headers["x-plex-token"] ?? ""
+  return `Invalid credentials: token ${token} (${encodeURIComponent(token)}), password ${password} (${
+    encodeURIComponent(password)
+  })`
+}
+
+const faultResponse = (fault: Exclude<Fault, { _tag: "Delay" }>, request: FakeRequest): FakeResponse => {
   switch (fault._tag) {
+    case "Echo":
+      return reply(401, JSON.stringify({ errors: [{ code: 1001, message: echoed(request), status: 401 }] }), "application/json")
+    case "BreakBody":
+      return { ...reply(200, "{\"id\": 1, \"uuid\": \"0123456789abcdef\", \"authToken\": \"", "application/json"), breakAfter: 20 }
     case "Drop":
       return { _tag: "Drop" }
     case "Status":
@@ -58,6 +78,8 @@ const faultResponse = (fault: Exclude<Fault, { _tag: "Delay" }>): FakeResponse =
         ? reply(200, "{\"MediaContainer\": {\"size\": 0, \"tok", "application/json")
         : fault.kind === "empty"
         ? reply(200, "", "application/json")
+        : fault.kind === "gzipBomb"
+        ? { _tag: "Bytes", status: 200, headers: { "content-type": "application/json", "content-encoding": "gzip" }, body: gzipBomb() }
         : reply(200, "<!DOCTYPE html><html><body>Plex is down for maintenance</body></html>", "text/html")
   }
 }
@@ -111,7 +133,7 @@ const respond = (
     if (target === "unreachable") return { _tag: "Drop" } as const
     const fault = target === "unknown" ? undefined : state.takeFault(target)
     if (fault?._tag === "Delay") yield* Effect.sleep(fault.millis)
-    if (fault !== undefined && fault._tag !== "Delay") return faultResponse(fault)
+    if (fault !== undefined && fault._tag !== "Delay") return faultResponse(fault, request)
     return target === "unknown" ? notFound(request) : yield* answer(state, config, target, request, path)
   })
 

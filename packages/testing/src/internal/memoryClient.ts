@@ -15,6 +15,17 @@ const decoder = new TextDecoder()
 
 const nullBodyStatuses = new Set([101, 204, 205, 304])
 
+const encoder = new TextEncoder()
+
+// The first `bytes` of the body, then the connection breaks.
+const brokenAfter = (body: string, bytes: number) =>
+  new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(encoder.encode(body).slice(0, bytes))
+      controller.error(new Error("socket hang up (connection reset by PlexFake)"))
+    }
+  })
+
 const toFakeRequest = (request: HttpClientRequest.HttpClientRequest, url: URL): FakeRequest => ({
   method: request.method,
   url,
@@ -37,10 +48,16 @@ export const inMemoryClient = (handle: (request: FakeRequest) => Effect.Effect<F
         : Effect.succeed(
           HttpClientResponse.fromWeb(
             request,
-            new Response(nullBodyStatuses.has(response.status) ? null : response.body, {
-              status: response.status,
-              headers: response.headers
-            })
+            new Response(
+              nullBodyStatuses.has(response.status)
+                ? null
+                : response._tag === "Bytes"
+                ? new Uint8Array(response.body)
+                : response.breakAfter === undefined
+                ? response.body
+                : brokenAfter(response.body, response.breakAfter),
+              { status: response.status, headers: response.headers }
+            )
           )
         ))
   )

@@ -89,7 +89,13 @@ export const serveOnLoopback = <S extends Handler, E>(
             req.socket.destroy()
             return
           }
-          res.writeHead(response.status, response.headers).end(response.body)
+          if (response._tag === "Bytes" || response.breakAfter === undefined) {
+            res.writeHead(response.status, response.headers).end(response.body)
+            return
+          }
+          const body = Buffer.from(response.body)
+          res.writeHead(response.status, { ...response.headers, "content-length": String(body.length) })
+          res.write(body.subarray(0, response.breakAfter), () => req.socket.destroy())
         })
       })
     })

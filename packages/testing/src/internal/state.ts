@@ -53,7 +53,9 @@ export interface PinState {
 export type Fault =
   | { readonly _tag: "Status"; readonly status: number; readonly retryAfter?: string | undefined; readonly body?: string | undefined }
   | { readonly _tag: "Delay"; readonly millis: number }
-  | { readonly _tag: "Body"; readonly kind: "malformed" | "empty" | "html" }
+  | { readonly _tag: "Body"; readonly kind: "malformed" | "empty" | "html" | "gzipBomb" }
+  | { readonly _tag: "Echo" }
+  | { readonly _tag: "BreakBody" }
   | { readonly _tag: "Drop" }
 
 /** @internal */

@@ -16,7 +16,16 @@ export interface FakeRequest {
 
 /** @internal */
 export type FakeResponse =
-  | { readonly _tag: "Reply"; readonly status: number; readonly headers: Record<string, string>; readonly body: string }
+  | {
+    readonly _tag: "Reply"
+    readonly status: number
+    readonly headers: Record<string, string>
+    readonly body: string
+    /** Send the head and this much of the body, then reset the connection. */
+    readonly breakAfter?: number | undefined
+  }
+  /** A body that is not text (a compressed one). */
+  | { readonly _tag: "Bytes"; readonly status: number; readonly headers: Record<string, string>; readonly body: Uint8Array }
   | { readonly _tag: "Drop" }
 
 /** @internal */
