@@ -10,6 +10,7 @@ import { UserPlexAccount, UserProfile } from "../src/UserPlexAccount.js"
 import { readRealWorld, realWorldFiles } from "./support/fixtures.js"
 import { exampleOf, loadSpec, responseSchema } from "./support/openapi.js"
 import { provide } from "./support/plex.js"
+import { specExamples } from "./support/responses.js"
 import { scripted } from "./support/scriptedHttp.js"
 
 const decodeOk = <A, I>(schema: Schema.Schema<A, I>, input: unknown, label: string): A => {
@@ -134,25 +135,12 @@ describe("shapes newer than the June 2025 spec (plex-wire.md §7)", () => {
 })
 
 describe("every example response of both OpenAPI specs", () => {
-  const cases = [
-    ["plex-api-spec.yaml", "/user", "get", "200", UserPlexAccount],
-    ["plex-api-spec.yaml", "/users/signin", "post", "201", UserPlexAccount],
-    ["plex-api-spec.yaml", "/pins", "post", "201", Pin],
-    ["plex-api-spec.yaml", "/pins/{pinID}", "get", "200", Pin],
-    ["plex-api-spec.yaml", "/resources", "get", "200", Schema.Array(Resource)],
-    ["plex-api-spec-2026-01.yaml", "/user", "get", "200", UserPlexAccount],
-    ["plex-api-spec-2026-01.yaml", "/users/signin", "post", "201", UserPlexAccount],
-    ["plex-api-spec-2026-01.yaml", "/resources", "get", "200", Schema.Array(Resource)],
-    ["plex-api-spec-2026-01.yaml", "/security/token", "post", "200", Schema.Struct({ MediaContainer: TransientToken })],
-    ["plex-api-spec-2026-01.yaml", "/security/resources", "get", "200", Schema.Struct({ MediaContainer: Schema.Struct({ Device: SourceDevice }) })]
-  ] as const
-
-  for (const [file, route, method, status, schema] of cases) {
+  for (const [file, route, method, status, schema] of specExamples) {
     it(`${file} ${method.toUpperCase()} ${route} ${status}`, () => {
       const spec = loadSpec(file)
       const response = responseSchema(spec, route, method, status)
       assert.isDefined(response, "the spec documents this response")
-      decodeOk(schema as Schema.Schema<unknown, any>, exampleOf(spec, response), `${file} ${route}`)
+      decodeOk(schema, exampleOf(spec, response), `${file} ${route}`)
     })
   }
 })
