@@ -27,8 +27,11 @@ const freshHome = () => {
 
 /** Runs the built CLI as a subprocess with its own config directory and a clean PLEX_* environment. */
 // Root may write anywhere, so a test of a directory the CLI cannot write runs
-// it as nobody when the tests run as root (as CI does).
+// it as nobody when the tests run as root (as CI does), which needs every
+// folder above the CLI open to others.
 const unprivileged = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {}
+const reachableByOthers = (file: string): boolean =>
+  path.dirname(file) === file || ((fs.statSync(path.dirname(file)).mode & 0o005) === 0o005 && reachableByOthers(path.dirname(file)))
 
 const cli = (
   args: ReadonlyArray<string>,
@@ -97,6 +100,7 @@ describe("effect-plex CLI", () => {
 
   it.scopedLive("signin --save with a config directory it cannot write fails before signing in, naming the path", () =>
     Effect.gen(function*() {
+      if (process.getuid?.() === 0) assert.isTrue(reachableByOthers(bin), `run the tests from a folder others can read (${bin})`)
       const fake = yield* PlexFake.serve()
       const home = freshHome()
       fs.chmodSync(home, 0o755)
