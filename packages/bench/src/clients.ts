@@ -2,7 +2,7 @@
  * The clients under comparison, each reduced to two calls returning a
  * promise: token details (GET, 6 KB decoded) and sign-in (form POST).
  */
-import { PlexCredentials } from "@effect-plex/client/PlexCredentials"
+import * as PlexCredentials from "@effect-plex/client/PlexCredentials"
 import { signIn } from "@effect-plex/client/SignIn"
 import { getTokenDetails } from "@effect-plex/client/TokenDetails"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"

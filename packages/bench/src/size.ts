@@ -23,7 +23,7 @@ const entries: ReadonlyArray<readonly [string, string]> = [
   [
     "effect-plex: getTokenDetails + FetchHttpClient",
     `import { getTokenDetails } from "@effect-plex/client/TokenDetails"
-     import { PlexCredentials } from "@effect-plex/client/PlexCredentials"
+     import * as PlexCredentials from "@effect-plex/client/PlexCredentials"
      import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
      import { Effect, Layer } from "effect"
      export const run = (options) => getTokenDetails().pipe(
@@ -36,7 +36,7 @@ const entries: ReadonlyArray<readonly [string, string]> = [
      import { getSourceConnectionInformation } from "@effect-plex/client/SourceConnection"
      import { signIn } from "@effect-plex/client/SignIn"
      import * as Retry from "@effect-plex/client/Retry"
-     import { PlexCredentials } from "@effect-plex/client/PlexCredentials"
+     import * as PlexCredentials from "@effect-plex/client/PlexCredentials"
      import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
      import { Effect, Layer } from "effect"
      const layer = (options) => Layer.merge(FetchHttpClient.layer, PlexCredentials.layer(options))
@@ -52,7 +52,7 @@ const entries: ReadonlyArray<readonly [string, string]> = [
        TokenDetails, TokenLifecycle, TransientToken, UserPlexAccount } from "@effect-plex/client"
      import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
      import { Effect, Layer, Stream } from "effect"
-     const layer = (options) => Layer.merge(FetchHttpClient.layer, PlexCredentials.PlexCredentials.layer(options))
+     const layer = (options) => Layer.merge(FetchHttpClient.layer, PlexCredentials.layer(options))
      const run = (effect, options) => effect.pipe(Retry.retry(), Effect.provide(layer(options)), Effect.runPromise)
      export const calls = (o, input) => [
        run(TokenDetails.getTokenDetails(), o),

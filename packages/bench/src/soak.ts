@@ -9,7 +9,7 @@
  * - the heap grows by less than 10 MB;
  * - a gzip bomb over fetch is BodyTooLarge, with peak RSS under 100 MB above the baseline.
  */
-import { PlexCredentials } from "@effect-plex/client/PlexCredentials"
+import * as PlexCredentials from "@effect-plex/client/PlexCredentials"
 import { getTokenDetails } from "@effect-plex/client/TokenDetails"
 import * as PlexFake from "@effect-plex/testing/PlexFake"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"

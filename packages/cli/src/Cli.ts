@@ -7,7 +7,6 @@ import * as Args from "@effect/cli/Args"
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import * as Pin from "@effect-plex/client/Pin"
-import { PlexCredentials } from "@effect-plex/client/PlexCredentials"
 import { getResources, isServer } from "@effect-plex/client/Resource"
 import { connect } from "@effect-plex/client/ServerConnection"
 import { ping, signOut } from "@effect-plex/client/TokenLifecycle"
@@ -66,7 +65,7 @@ const withPlex = <A, E, R>(
         serverUrl: served.serverUrl
       }
     }
-    const layer = Layer.merge(PlexCredentials.layer(credentials), NodeHttpClient.layerUndici)
+    const layer = Layer.merge(Credentials.layer(credentials), NodeHttpClient.layerUndici)
     return yield* Effect.provide(body(fake), layer)
   }))
 

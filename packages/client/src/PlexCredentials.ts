@@ -239,7 +239,7 @@ export const config: Config.Config<PlexCredentialsOptions> = Config.all({
  * ```ts
  * import { PlexCredentials } from "@effect-plex/client"
  *
- * const credentials = PlexCredentials.PlexCredentials.layer({
+ * const credentials = PlexCredentials.layer({
  *   clientIdentifier: "4b1c1d8e-2f0a-4c52-9a55-3f2d5e3c8a10",
  *   product: "My Plex Tool",
  *   serverUrl: "http://192.168.1.10:32400"
@@ -253,19 +253,39 @@ export class PlexCredentials extends Context.Tag("@effect-plex/client/PlexCreden
   PlexCredentials,
   PlexCredentialsService
 >() {
-  /** Validates options into the service. */
+  /** @deprecated Use the module's `make`. */
   static readonly make = make
 
-  /** A layer from values; fails with `InvalidCredentials` when built. */
+  /** @deprecated Use the module's `layer`. */
   static readonly layer = (options: PlexCredentialsOptions): Layer.Layer<PlexCredentials, InvalidCredentials> =>
-    Layer.effect(PlexCredentials, make(options))
+    layer(options)
 
-  /** A layer from `Config`, by default the `PLEX_*` environment variables (see `config`). */
+  /** @deprecated Use the module's `layerConfig`. */
   static readonly layerConfig = (
     options: Config.Config<PlexCredentialsOptions> = config
-  ): Layer.Layer<PlexCredentials, ConfigError.ConfigError | InvalidCredentials> =>
-    Layer.effect(PlexCredentials, Effect.flatMap(options, make))
+  ): Layer.Layer<PlexCredentials, ConfigError.ConfigError | InvalidCredentials> => layerConfig(options)
 }
+
+/**
+ * A layer from values; fails with `InvalidCredentials` when built.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (options: PlexCredentialsOptions): Layer.Layer<PlexCredentials, InvalidCredentials> =>
+  Layer.effect(PlexCredentials, make(options))
+
+/**
+ * A layer from `Config`, by default the `PLEX_*` environment variables (see
+ * `config`).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerConfig = (
+  options: Config.Config<PlexCredentialsOptions> = config
+): Layer.Layer<PlexCredentials, ConfigError.ConfigError | InvalidCredentials> =>
+  Layer.effect(PlexCredentials, Effect.flatMap(options, make))
 
 /**
  * The current credentials pointed at another Plex Media Server, with its own

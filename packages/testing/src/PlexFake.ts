@@ -10,7 +10,7 @@
  * @example
  * ```ts
  * import { Effect, Layer } from "effect"
- * import { PlexCredentials } from "@effect-plex/client/PlexCredentials"
+ * import * as PlexCredentials from "@effect-plex/client/PlexCredentials"
  * import { getTokenDetails } from "@effect-plex/client/TokenDetails"
  * import * as PlexFake from "@effect-plex/testing/PlexFake"
  *

@@ -7,7 +7,7 @@ const fakePlex = PlexFake.layer({
   accounts: [{ username: "ann", password: "s3cret", verificationCode: "424242" }],
   lockoutAfter: 3
 })
-const app = PlexCredentials.PlexCredentials.layer({
+const app = PlexCredentials.layer({
   clientIdentifier: "test-install",
   serverUrl: PlexFake.inMemoryBases.serverUrl
 })
