@@ -20,6 +20,7 @@ import * as PlexFake from "@effect-plex/testing/PlexFake"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as Clock from "effect/Clock"
 import * as Console from "effect/Console"
+import * as Data from "effect/Data"
 import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -42,14 +43,28 @@ const common = {
 
 type CommonFlags = Settings.Flags & Output.OutputFlags
 
-/** Runs `body` with an HttpClient and PlexCredentials for the configured Plex, or for the embedded fake. */
+export class UsageError extends Data.TaggedError("UsageError")<{ readonly message: string }> {}
+
+export class NotSignedIn extends Data.TaggedError("NotSignedIn") {
+  override get message() {
+    return "not signed in: run `effect-plex login` (or `effect-plex signin --save`), or set PLEX_TOKEN"
+  }
+}
+
+/**
+ * Runs `body` with an HttpClient and PlexCredentials for the configured Plex,
+ * or for the embedded fake: with `--fake`, or for `demo` when nothing is
+ * configured.
+ */
 const withPlex = <A, E, R>(
   flags: CommonFlags,
   needsToken: boolean,
-  body: (fake: Option.Option<PlexFake.PlexFakeService>) => Effect.Effect<A, E, R>
+  body: (fake: Option.Option<PlexFake.PlexFakeService>) => Effect.Effect<A, E, R>,
+  fakeWhenUnconfigured = false
 ) =>
   Effect.scoped(Effect.gen(function*() {
-    const settings = yield* Settings.resolve(flags)
+    const settings = yield* Settings.resolve(flags, fakeWhenUnconfigured)
+    if (needsToken && !settings.useFake && settings.credentials.token === undefined) return yield* new NotSignedIn()
     let credentials = settings.credentials
     let fake = Option.none<PlexFake.PlexFakeService>()
     if (settings.useFake) {
@@ -90,12 +105,19 @@ const signin = Command.make("signin", {
   ...common,
   login: Options.text("login").pipe(Options.optional, Options.withDescription("Username or e-mail (prompted when absent)")),
   code: Options.text("code").pipe(Options.optional, Options.withDescription("Two-factor verification code")),
-  save: Options.boolean("save").pipe(Options.withDescription("Save the token to the config file (mode 0600)"))
+  save: Options.boolean("save").pipe(Options.withDescription("Save the token to the config file (mode 0600)")),
+  passwordStdin: Options.boolean("password-stdin").pipe(
+    Options.withDescription("Read the password from standard input (all of it, up to 64 KiB) instead of prompting")
+  )
 }, (flags) =>
   withPlex(flags, false, (fake) =>
     Effect.gen(function*() {
       if (flags.save && Option.isNone(fake)) yield* ConfigFile.ensureWritable
-      const account = yield* signInWithPrompts(flags.login, flags.code)
+      if (flags.passwordStdin && Option.isNone(flags.login)) {
+        return yield* Effect.fail(new UsageError({ message: "--password-stdin needs --login: standard input holds only the password" }))
+      }
+      const password = flags.passwordStdin ? yield* Prompts.secretFromStdin("password") : undefined
+      const account = yield* signInWithPrompts(flags.login, flags.code, password)
       yield* Output.account(flags, "Signed in", account)
       if (flags.save) yield* saveToken(fake, account.authToken)
     }))).pipe(Command.withDescription("Sign in with a login and password; prompts for them, and for a 2FA code"))
@@ -226,9 +248,13 @@ const realDemoSteps = (flags: CommonFlags) =>
 const demo = Command.make("demo", common, (flags) =>
   withPlex(flags, false, (fake) =>
     Effect.gen(function*() {
-      if (Option.isSome(fake)) return yield* demoSteps(flags)
-      return yield* realDemoSteps(flags)
-    }))
+      // With --json, every step's result goes into one document.
+      const results: Array<Record<string, unknown>> = []
+      const stepFlags = flags.json ? { ...flags, collect: results } : flags
+      if (Option.isSome(fake)) yield* demoSteps(stepFlags)
+      else yield* realDemoSteps(stepFlags)
+      if (flags.json) yield* Console.log(JSON.stringify({ steps: results }))
+    }), true)
 ).pipe(Command.withDescription("Run sign-in, whoami, transient token and source info end to end"))
 
 export const command = Command.make("effect-plex").pipe(

@@ -17,7 +17,7 @@ const hints: Record<string, (error: any) => string> = {
   RateLimited: (e) => `${e.message}: wait, then try again`,
   MissingCredential: (e) =>
     e.missing === "token"
-      ? "No Plex token: run `effect-plex signin --save`, or set PLEX_TOKEN"
+      ? "not signed in: run `effect-plex login` (or `effect-plex signin --save`), or set PLEX_TOKEN"
       : "No Plex Media Server URL: pass --server-url, or set PLEX_SERVER_URL",
   TransportError: (e) => `Could not reach Plex (${e.reason}): check the URL and your network`,
   Timeout: (e) => `${e.message}: Plex is not answering`,
@@ -25,7 +25,12 @@ const hints: Record<string, (error: any) => string> = {
   InvalidCredentials: (e) => `${e.message}: fix the flag, the PLEX_* variable or the config file`,
   PinExpired: () => "The PIN expired before it was approved: run `effect-plex login` again",
   NoConnection: (e) => `${e.message}: check the server is on, and that this machine can reach one of its addresses`,
-  NoInput: (e) => `${e.message}: pass it as a flag, or run in a terminal`
+  NoInput: (e) =>
+    e.tooLong === true
+      ? e.message
+      : e.what === "password"
+      ? `${e.message}: pipe it with --password-stdin, or run in a terminal`
+      : `${e.message}: run in a terminal`
 }
 
 export const oneLine = (cause: Cause.Cause<unknown>): string => {

@@ -10,12 +10,15 @@ import * as Either from "effect/Either"
 import type { TransientToken } from "@effect-plex/client/TransientToken"
 import type { UserPlexAccount } from "@effect-plex/client/UserPlexAccount"
 import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 
 export interface OutputFlags {
   readonly json: boolean
   readonly showToken: boolean
+  /** With `json`: gather each result here instead of printing it, to print one document at the end. */
+  readonly collect?: Array<Record<string, unknown>> | undefined
 }
 
 const tokenText = (token: Redacted.Redacted<string>, flags: OutputFlags) =>
@@ -35,9 +38,12 @@ const emit = (
   machine: Record<string, unknown>,
   token: Redacted.Redacted<string>
 ) =>
-  flags.json
-    ? Console.log(JSON.stringify(flags.showToken ? { ...machine, token: Redacted.value(token) } : machine))
-    : Console.log(human)
+  {
+    if (!flags.json) return Console.log(human)
+    const document = flags.showToken ? { ...machine, token: Redacted.value(token) } : machine
+    if (flags.collect === undefined) return Console.log(JSON.stringify(document))
+    return Effect.sync(() => void flags.collect!.push(document))
+  }
 
 export const account = (flags: OutputFlags, heading: string, value: UserPlexAccount) =>
   emit(

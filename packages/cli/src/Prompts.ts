@@ -85,6 +85,25 @@ const fromPipe = (message: string): Effect.Effect<string, NoInput> =>
     return yield* new NoInput({ what: message.toLowerCase(), tooLong: line.end === "too long" })
   })
 
+/**
+ * All of standard input, up to 64 KiB, without its trailing newline: a
+ * secret piped in (`signin --password-stdin`), as `docker login` reads one.
+ */
+export const secretFromStdin = (what: string): Effect.Effect<Redacted.Redacted<string>, NoInput> =>
+  Effect.gen(function*() {
+    const lines: Array<string> = []
+    while (true) {
+      const line = yield* Effect.promise(() => pipedLines().next())
+      if (!("text" in line)) {
+        if (line.end === "too long") return yield* new NoInput({ what, tooLong: true })
+        break
+      }
+      lines.push(line.text)
+    }
+    const text = lines.join("\n")
+    return text.length === 0 ? yield* new NoInput({ what }) : Redacted.make(text)
+  })
+
 /** Stops reading stdin, so the process can exit. */
 export const closeInput = Effect.sync(() => {
   if (reader !== undefined) process.stdin.destroy()

@@ -4,8 +4,9 @@
  * file. The layers are one `ConfigProvider`, so the variable names live only
  * in the client library.
  *
- * With no Plex configured at all, commands run against the embedded fake,
- * served on loopback so the real HTTP path is exercised.
+ * The embedded fake (served on loopback, so the real HTTP path is exercised)
+ * is used with `--fake`, and by `demo` when no Plex is configured at all;
+ * never silently by any other command.
  */
 import * as ClientIdentity from "@effect-plex/client/ClientIdentity"
 import * as PlexCredentials from "@effect-plex/client/PlexCredentials"
@@ -24,7 +25,7 @@ export interface Flags {
 }
 
 export interface Settings {
-  /** True when no Plex is configured (or `--fake`): use the embedded fake. */
+  /** `--fake`, or nothing configured where the command allows it: use the embedded fake. */
   readonly useFake: boolean
   readonly credentials: PlexCredentials.PlexCredentialsOptions
 }
@@ -53,7 +54,7 @@ const layered = (flags: Flags, saved: ConfigFile.SavedSettings) =>
 /** The source the demo asks about on a real server (`PLEX_SOURCE`). */
 export const demoSource = Config.option(Config.nonEmptyString("PLEX_SOURCE"))
 
-export const resolve = (flags: Flags) =>
+export const resolve = (flags: Flags, fakeWhenUnconfigured: boolean) =>
   Effect.gen(function*() {
     const saved = yield* ConfigFile.load
     const given = yield* Effect.withConfigProvider(
@@ -71,5 +72,5 @@ export const resolve = (flags: Flags) =>
     )
     const configured = credentials.token !== undefined || credentials.serverUrl !== undefined ||
       credentials.plexTvUrl !== undefined
-    return { useFake: flags.fake || !configured, credentials } satisfies Settings
+    return { useFake: flags.fake || (fakeWhenUnconfigured && !configured), credentials } satisfies Settings
   })

@@ -35,7 +35,16 @@ const reachableByOthers = (file: string): boolean =>
 
 const cli = (
   args: ReadonlyArray<string>,
-  options: { home: string; input?: string; env?: Record<string, string>; unprivileged?: boolean }
+  options: {
+    home: string
+    input?: string
+    env?: Record<string, string>
+    unprivileged?: boolean
+    /** Keep stdin open, and send this signal once stderr shows `after`. */
+    signal?: { readonly name: NodeJS.Signals; readonly after: RegExp }
+    /** Close our end of stdout after the first chunk, as `| head -1` does. */
+    closeStdoutEarly?: boolean
+  }
 ) =>
   Effect.async<Run>((resume) => {
     if (!fs.existsSync(bin)) throw new Error(`${bin} is missing: run \`npm run build\` first (npm test does)`)
@@ -47,11 +56,22 @@ const cli = (
     })
     let stdout = ""
     let stderr = ""
-    child.stdout.on("data", (d) => (stdout += d))
-    child.stderr.on("data", (d) => (stderr += d))
+    child.stdout.on("data", (d) => {
+      stdout += d
+      if (options.closeStdoutEarly) child.stdout.destroy()
+    })
+    let signalled = false
+    child.stderr.on("data", (d) => {
+      stderr += d
+      if (options.signal !== undefined && !signalled && options.signal.after.test(stderr)) {
+        signalled = true
+        child.kill(options.signal.name)
+      }
+    })
     // The CLI may stop reading early (a capped prompt): that is not an error here.
     child.stdin.on("error", () => {})
-    child.stdin.end(options.input ?? "")
+    if (options.signal === undefined) child.stdin.end(options.input ?? "")
+    else child.stdin.write(options.input ?? "")
     child.on("close", (code) => resume(Effect.succeed({ code, stdout, stderr })))
   })
 
@@ -159,6 +179,89 @@ describe("effect-plex CLI", () => {
       }
     }), 30_000)
 
+  it.live("only demo, or --fake, uses the embedded fake; with nothing configured, the rest say to sign in", () =>
+    Effect.gen(function*() {
+      for (const command of ["whoami", "ping", "signout", "transient-token", "servers"]) {
+        const run = yield* cli([command], { home: freshHome() })
+        assert.strictEqual(run.code, 1, command)
+        assert.strictEqual(run.stderr.trim(), "effect-plex: not signed in: run `effect-plex login` (or `effect-plex signin --save`), or set PLEX_TOKEN")
+        assert.notInclude(run.stderr, "embedded fake")
+      }
+      const faked = yield* cli(["whoami", "--fake"], { home: freshHome() })
+      assert.strictEqual(faked.code, 0, faked.stderr)
+      assert.include(faked.stderr, "embedded fake")
+    }), 60_000)
+
+  it.live("demo --json prints exactly one JSON document; a closed stdout ends it quietly", () =>
+    Effect.gen(function*() {
+      const run = yield* cli(["demo", "--json"], { home: freshHome() })
+      assert.strictEqual(run.code, 0, run.stderr)
+      const document = JSON.parse(run.stdout)
+      assert.strictEqual(document.steps.length, 4)
+      assert.strictEqual(run.stdout.trim().split("\n").length, 1)
+      const piped = yield* cli(["demo"], { home: freshHome(), closeStdoutEarly: true })
+      assert.strictEqual(piped.code, 0)
+      assert.notMatch(piped.stderr, /EPIPE|Error|at .*\.js:\d+/)
+    }), 30_000)
+
+  it.scopedLive("Ctrl-C exits 130 and SIGTERM 143, while login waits and at a prompt, ending the line and saving nothing", () =>
+    Effect.gen(function*() {
+      const fake = yield* PlexFake.serve()
+      for (const [name, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+        const home = freshHome()
+        const waiting = yield* cli(["login"], { home, env: { ...against(fake), PLEX_CLIENT_IDENTIFIER: "cli-tests" }, signal: { name, after: /Open this link/ } })
+        assert.strictEqual(waiting.code, code, waiting.stderr)
+        assert.isTrue(waiting.stderr.endsWith("\n"))
+        assert.isFalse(fs.existsSync(configPath(home)))
+        const prompted = yield* cli(["signin", "--login", "demo", "--save"], { home, env: { ...against(fake), PLEX_CLIENT_IDENTIFIER: "cli-tests" }, signal: { name, after: /Password: / } })
+        assert.strictEqual(prompted.code, code, prompted.stderr)
+        assert.isTrue(prompted.stderr.endsWith("\n"))
+        assert.notInclude(prompted.stderr, "effect-plex:")
+        assert.isFalse(fs.existsSync(configPath(home)))
+      }
+    }), 60_000)
+
+  // A real terminal: `script` (util-linux) runs the CLI on a pseudo-terminal.
+  // The hidden prompt reads keys raw, so Ctrl-C arrives as a key, not a signal.
+  it.live("in a terminal, Ctrl-C at the hidden password prompt exits 130 and ends the line", () =>
+    Effect.async<void>((resume) => {
+      const home = freshHome()
+      const child = spawn("script", ["-qefc", `${process.execPath} ${bin} signin --login demo`, "/dev/null"], {
+        env: { ...process.env, HOME: home, XDG_CONFIG_HOME: path.join(home, "config"), PLEX_TV_URL: "http://127.0.0.1:9/api/v2", PLEX_CLIENT_IDENTIFIER: "cli-tests" },
+        stdio: ["pipe", "pipe", "pipe"]
+      })
+      let screen = ""
+      let pressed = false
+      const read = (d: Buffer) => {
+        screen += d
+        if (!pressed && /Password/.test(screen)) {
+          pressed = true
+          setTimeout(() => child.stdin.write("\x03"), 200)
+        }
+      }
+      child.stdout.on("data", read)
+      child.stderr.on("data", read)
+      child.on("close", (code) => {
+        assert.strictEqual(code, 130, screen)
+        assert.isTrue(screen.endsWith("\r\n"), JSON.stringify(screen.slice(-40)))
+        assert.notInclude(screen, "effect-plex:")
+        resume(Effect.void)
+      })
+    }), 30_000)
+
+  it.scopedLive("signin --password-stdin reads the password from standard input, as docker login does", () =>
+    Effect.gen(function*() {
+      const fake = yield* PlexFake.serve()
+      const env = { ...against(fake), PLEX_CLIENT_IDENTIFIER: "cli-tests" }
+      const run = yield* cli(["signin", "--login", "demo", "--password-stdin", "--json"], { home: freshHome(), input: `${PlexFake.demoAccount.password}\n`, env })
+      assert.strictEqual(run.code, 0, run.stderr)
+      assert.strictEqual(JSON.parse(run.stdout).username, "demo")
+      assert.notInclude(run.stderr, "Password:")
+      const empty = yield* cli(["signin", "--login", "demo"], { home: freshHome(), input: "", env })
+      assert.strictEqual(empty.code, 1)
+      assert.include(empty.stderr, "--password-stdin")
+    }), 30_000)
+
   it.scopedLive("signin prompts for the password, never echoes it, and saves the token with mode 0600", () =>
     Effect.gen(function*() {
       const fake = yield* PlexFake.serve()
@@ -255,12 +358,12 @@ describe("effect-plex CLI", () => {
 
   it.live("login runs the PIN flow end to end on the embedded fake, showing the link and never the token", () =>
     Effect.gen(function*() {
-      const run = yield* cli(["login"], { home: freshHome() })
+      const run = yield* cli(["login", "--fake"], { home: freshHome() })
       assert.strictEqual(run.code, 0, run.stderr)
       assert.match(run.stderr, /Open this link to sign in:\n  https:\/\/app\.plex\.tv\/auth#\?clientID=[0-9a-f-]{36}&code=[A-Z0-9]{25}&context\[device\]\[product\]=effect-plex%20CLI/)
       assert.include(run.stdout, "username    demo")
       assert.notMatch(run.stdout + run.stderr, /fake-[0-9a-z]{8}/)
-      const short = yield* cli(["login", "--short", "--json"], { home: freshHome() })
+      const short = yield* cli(["login", "--short", "--json", "--fake"], { home: freshHome() })
       assert.strictEqual(short.code, 0, short.stderr)
       assert.match(short.stderr, /Go to https:\/\/plex\.tv\/link and enter [A-Z0-9]{4}/)
       assert.strictEqual(JSON.parse(short.stdout).username, "demo")
