@@ -10,8 +10,29 @@ import * as Predicate from "effect/Predicate"
 import * as Cli from "./Cli.js"
 import { oneLine } from "./ErrorReport.js"
 import { closeInput } from "./Prompts.js"
+import { unknownCommand } from "./Suggest.js"
 
 const verbose = process.argv.includes("--verbose")
+
+// Colour only for a terminal, and never with NO_COLOR (https://no-color.org):
+// @effect/cli's help and prompts style their text, so the styles are taken
+// out here, keeping the cursor movements prompts need.
+const noColor = (process.env["NO_COLOR"] ?? "") !== ""
+for (const stream of [process.stdout, process.stderr]) {
+  if (!noColor && stream.isTTY) continue
+  const write = stream.write.bind(stream) as (chunk: unknown, ...rest: Array<unknown>) => boolean
+  stream.write = ((chunk: unknown, ...rest: Array<unknown>) =>
+    write(typeof chunk === "string" ? chunk.replace(/\u001b\[[0-9;]*m/g, "") : chunk, ...rest)) as typeof stream.write
+}
+
+const first = process.argv[2]
+if (first !== undefined && !first.startsWith("-")) {
+  const unknown = unknownCommand(Cli.command, "effect-plex", first)
+  if (unknown !== undefined) {
+    process.stderr.write(`effect-plex: ${unknown}\n`)
+    process.exit(2)
+  }
+}
 
 // A reader that went away (`effect-plex demo | head -1`) ends the program
 // quietly, as it would any other command-line tool.

@@ -221,13 +221,21 @@ describe("effect-plex CLI", () => {
       }
     }), 60_000)
 
-  // A real terminal: `script` (util-linux) runs the CLI on a pseudo-terminal.
-  // The hidden prompt reads keys raw, so Ctrl-C arrives as a key, not a signal.
-  it.live("in a terminal, Ctrl-C at the hidden password prompt exits 130 and ends the line", () =>
-    Effect.async<void>((resume) => {
+  // A real terminal: `script` (util-linux) runs the CLI on a pseudo-terminal,
+  // and Ctrl-C is pressed once the password prompt shows. The hidden prompt
+  // reads keys raw, so Ctrl-C arrives as a key, not a signal.
+  const ctrlCAtPrompt = (env: Record<string, string> = {}) =>
+    Effect.async<{ readonly code: number | null; readonly screen: string }>((resume) => {
       const home = freshHome()
       const child = spawn("script", ["-qefc", `${process.execPath} ${bin} signin --login demo`, "/dev/null"], {
-        env: { ...process.env, HOME: home, XDG_CONFIG_HOME: path.join(home, "config"), PLEX_TV_URL: "http://127.0.0.1:9/api/v2", PLEX_CLIENT_IDENTIFIER: "cli-tests" },
+        env: {
+          ...process.env,
+          HOME: home,
+          XDG_CONFIG_HOME: path.join(home, "config"),
+          PLEX_TV_URL: "http://127.0.0.1:9/api/v2",
+          PLEX_CLIENT_IDENTIFIER: "cli-tests",
+          ...env
+        },
         stdio: ["pipe", "pipe", "pipe"]
       })
       let screen = ""
@@ -241,12 +249,31 @@ describe("effect-plex CLI", () => {
       }
       child.stdout.on("data", read)
       child.stderr.on("data", read)
-      child.on("close", (code) => {
-        assert.strictEqual(code, 130, screen)
-        assert.isTrue(screen.endsWith("\r\n"), JSON.stringify(screen.slice(-40)))
-        assert.notInclude(screen, "effect-plex:")
-        resume(Effect.void)
-      })
+      child.on("close", (code) => resume(Effect.succeed({ code, screen })))
+    })
+
+  it.live("in a terminal, Ctrl-C at the hidden password prompt exits 130 and ends the line; NO_COLOR takes the colour out", () =>
+    Effect.gen(function*() {
+      const coloured = yield* ctrlCAtPrompt()
+      assert.strictEqual(coloured.code, 130, coloured.screen)
+      assert.isTrue(coloured.screen.endsWith("\r\n"), JSON.stringify(coloured.screen.slice(-40)))
+      assert.notInclude(coloured.screen, "effect-plex:")
+      assert.match(coloured.screen, /\u001b\[[0-9;]*m/)
+      const plain = yield* ctrlCAtPrompt({ NO_COLOR: "1" })
+      assert.strictEqual(plain.code, 130, plain.screen)
+      assert.include(plain.screen, "Password")
+      assert.notMatch(plain.screen, /\u001b\[[0-9;]*m/)
+    }), 30_000)
+
+  it.live("a mistyped command names the nearest one and exits 2; help is plain when piped", () =>
+    Effect.gen(function*() {
+      const typo = yield* cli(["whoam"], { home: freshHome() })
+      assert.strictEqual(typo.code, 2)
+      assert.strictEqual(typo.stderr.trim(), "effect-plex: unknown command 'whoam'. Did you mean 'whoami'? Run `effect-plex --help` for the list.")
+      const help = yield* cli(["whoami", "--help"], { home: freshHome() })
+      assert.strictEqual(help.code, 0, help.stderr)
+      assert.include(help.stdout, "Print one JSON document instead of a table")
+      assert.notMatch(help.stdout + help.stderr, /\u001b\[/)
     }), 30_000)
 
   it.scopedLive("signin --password-stdin reads the password from standard input, as docker login does", () =>
