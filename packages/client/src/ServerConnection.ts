@@ -96,6 +96,8 @@ export const isPrivateAddress = (uri: string): boolean => {
   return privateIPv4(host)
 }
 
+const isPlainHttp = (uri: string) => URL.canParse(uri) && new URL(uri).protocol === "http:"
+
 // At most this many probes are in flight at once, best-ranked first.
 const maxProbesInFlight = 16
 
@@ -154,7 +156,7 @@ export const connect = (
     const token = Option.orElse(resource.accessToken, () => credentials.token)
     const probeTimeout = Duration.decode(options.probeTimeout ?? "5 seconds")
     const usable = (connection: ResourceConnection) =>
-      options.allowInsecure === true || !connection.uri.startsWith("http:") || isPrivateAddress(connection.uri)
+      options.allowInsecure === true || !isPlainHttp(connection.uri) || isPrivateAddress(connection.uri)
     const best = Math.min(...connections.filter(usable).map(rank))
     const probes: Array<Probe> = connections.map((connection) => ({
       connection,

@@ -1,7 +1,8 @@
 /**
- * Stage 2: send the request. Transport failures become `TransportError`, and
- * the token header is registered as redacted for any middleware of the
- * caller's HttpClient that logs requests.
+ * Stage 2: send the request. Transport failures become `TransportError`.
+ * `configureTransport` sets, in the attempt's own fiber, what every request
+ * runs with: the token header redacted for any middleware of the caller's
+ * HttpClient that logs requests, redirects off, and the platform's span off.
  *
  * Redirects are never followed: fetch would carry `X-Plex-Token` to another
  * origin, so a 3xx comes back as a status, with the caller's other fetch
