@@ -2,8 +2,10 @@ import { defineConfig } from "vitest/config"
 import projects from "./vitest.workspace.js"
 
 // "source" resolves the workspace packages to their TypeScript sources, so
-// tests never depend on a build of the library.
-const conditions = ["source", "module", "node", "development|production"]
+// tests never depend on a build of the library. No "module" condition: it
+// picks builds meant for bundlers (e.g. @opentelemetry's, whose imports have
+// no extensions), which Node cannot load.
+const conditions = ["source", "node", "development|production"]
 
 export default defineConfig({
   resolve: { conditions },

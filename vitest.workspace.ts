@@ -1,6 +1,15 @@
 // The one list of test projects. vitest.config.ts reads it through
 // `test.projects`; each project extends the root config.
-export default ["client", "testing", "cli"].map((name) => ({
+export default [
+  ["client", "./packages/client"],
+  ["testing", "./packages/testing"],
+  ["cli", "./packages/cli"],
+  ["examples", "./examples"]
+].map(([name, root]) => ({
   extends: true,
-  test: { name, root: `./packages/${name}`, include: ["test/**/*.test.ts"] }
+  test: {
+    name,
+    root,
+    include: ["test/**/*.test.ts"]
+  }
 }))
