@@ -1,11 +1,13 @@
 import { defineConfig } from "vitest/config"
 import projects from "./vitest.workspace.js"
 
-// "source" resolves the workspace packages to their TypeScript sources, so
+// "@effect-plex/source" resolves the workspace packages to their TypeScript sources, so
 // tests never depend on a build of the library. No "module" condition: it
 // picks builds meant for bundlers (e.g. @opentelemetry's, whose imports have
 // no extensions), which Node cannot load.
-const conditions = ["source", "node", "development|production"]
+// The condition is this project's own, so a consumer's "source" condition
+// never reaches our TypeScript sources.
+const conditions = ["@effect-plex/source", "node", "development|production"]
 
 export default defineConfig({
   resolve: { conditions },
