@@ -86,7 +86,26 @@ export type {
    *
    * @since 0.1.0
    */
-  ConnectionBehavior
+  ConnectionBehavior,
+  /**
+   * Where the fake answers: the plex.tv API base and the Plex Media Server's.
+   *
+   * @since 0.1.0
+   */
+  Bases,
+  /**
+   * A request as the fake sees it: method, URL, lower-case headers, body.
+   *
+   * @since 0.1.0
+   */
+  FakeRequest,
+  /**
+   * The fake's answer: a reply (optionally broken off), a non-text body, or a
+   * dropped connection.
+   *
+   * @since 0.1.0
+   */
+  FakeResponse
 }
 
 /**

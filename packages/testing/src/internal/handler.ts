@@ -11,7 +11,7 @@ import { answer, type FakeConfig, notFound, plexTvRoute, serverRoute } from "./r
 import type { ConnectionBehavior, Fault, FakeState, JournalEntry, Route } from "./state.js"
 import { type FakeRequest, type FakeResponse, reply } from "./wire.js"
 
-/** @internal */
+/** Where the fake answers: the plex.tv API base and the Plex Media Server's. */
 export interface Bases {
   readonly plexTvUrl: string
   readonly serverUrl: string
