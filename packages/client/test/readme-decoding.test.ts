@@ -8,10 +8,8 @@ const lenient = tolerant(UserPlexAccount)(body)                // Right; ignored
 const strict = Schema.decodeUnknownEither(UserPlexAccount)(body) // Left
 // -- example end
 
+import { exampleOf, readmeText } from "./support/readme.js"
 import { assert, it } from "@effect/vitest"
-import * as fs from "node:fs"
-import * as path from "node:path"
-import { fileURLToPath } from "node:url"
 
 it("README: the tolerant reader and the strict Schema, side by side", () => {
   assert.isTrue(Either.isRight(lenient))
@@ -20,8 +18,5 @@ it("README: the tolerant reader and the strict Schema, side by side", () => {
     assert.isTrue(lenient.right.value.scrobbleTypes._tag === "None")
   }
   assert.isTrue(Either.isLeft(strict))
-  const source = fs.readFileSync(fileURLToPath(import.meta.url), "utf8")
-  const example = source.slice(source.indexOf("// -- example start\n") + 21, source.indexOf("// -- example end"))
-  const readme = fs.readFileSync(path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../README.md"), "utf8")
-  assert.include(readme, example.trimEnd())
+  assert.include(readmeText(), exampleOf(import.meta.url))
 })

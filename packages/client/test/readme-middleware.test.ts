@@ -12,11 +12,9 @@ const logged = (client: HttpClient.HttpClient) =>
   )
 // -- example end
 
+import { exampleOf, readmeText } from "./support/readme.js"
 import { assert, it, vi } from "@effect/vitest"
 import { Layer } from "effect"
-import * as fs from "node:fs"
-import * as path from "node:path"
-import { fileURLToPath } from "node:url"
 import * as util from "node:util"
 import { getTokenDetails } from "../src/TokenDetails.js"
 import { credentials, provide, token, userBody } from "./support/plex.js"
@@ -34,8 +32,5 @@ it.effect("README: logging requests and responses in your own middleware, with t
     assert.isTrue(printed.some((line) => line.includes("x-plex-client-identifier")))
     for (const line of printed) assert.notInclude(line, token)
 
-    const source = fs.readFileSync(fileURLToPath(import.meta.url), "utf8")
-    const example = source.slice(source.indexOf("// -- example start\n") + 21, source.indexOf("// -- example end"))
-    const readme = fs.readFileSync(path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../README.md"), "utf8")
-    assert.include(readme, example.trimEnd())
+    assert.include(readmeText(), exampleOf(import.meta.url))
   }))
