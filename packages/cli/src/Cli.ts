@@ -27,6 +27,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as ConfigFile from "./ConfigFile.js"
+import { notSignedIn } from "./ErrorReport.js"
 import * as Output from "./Output.js"
 import * as Prompts from "./Prompts.js"
 import * as Settings from "./Settings.js"
@@ -47,7 +48,7 @@ export class UsageError extends Data.TaggedError("UsageError")<{ readonly messag
 
 export class NotSignedIn extends Data.TaggedError("NotSignedIn") {
   override get message() {
-    return "not signed in: run `effect-plex login` (or `effect-plex signin --save`), or set PLEX_TOKEN"
+    return notSignedIn
   }
 }
 
@@ -112,10 +113,10 @@ const signin = Command.make("signin", {
 }, (flags) =>
   withPlex(flags, false, (fake) =>
     Effect.gen(function*() {
-      if (flags.save && Option.isNone(fake)) yield* ConfigFile.ensureWritable
       if (flags.passwordStdin && Option.isNone(flags.login)) {
-        return yield* Effect.fail(new UsageError({ message: "--password-stdin needs --login: standard input holds only the password" }))
+        return yield* new UsageError({ message: "--password-stdin needs --login: standard input holds only the password" })
       }
+      if (flags.save && Option.isNone(fake)) yield* ConfigFile.ensureWritable
       const password = flags.passwordStdin ? yield* Prompts.secretFromStdin("password") : undefined
       const account = yield* signInWithPrompts(flags.login, flags.code, password)
       yield* Output.account(flags, "Signed in", account)

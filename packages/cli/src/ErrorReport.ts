@@ -6,6 +6,9 @@ import { postUsersSignInData } from "@effect-plex/client/SignIn"
 import * as Cause from "effect/Cause"
 import * as Option from "effect/Option"
 
+/** What every command that needs a token says without one. */
+export const notSignedIn = "not signed in: run `effect-plex login` (or `effect-plex signin --save`), or set PLEX_TOKEN"
+
 const hints: Record<string, (error: any) => string> = {
   VerificationCodeRequired: () => "Plex wants a verification code: run again with --code <code>",
   SignInLockedOut: () => "Plex has locked sign-in from this IP after repeated failures: wait a while before trying again",
@@ -16,9 +19,7 @@ const hints: Record<string, (error: any) => string> = {
   BadRequest: (e) => e.message,
   RateLimited: (e) => `${e.message}: wait, then try again`,
   MissingCredential: (e) =>
-    e.missing === "token"
-      ? "not signed in: run `effect-plex login` (or `effect-plex signin --save`), or set PLEX_TOKEN"
-      : "No Plex Media Server URL: pass --server-url, or set PLEX_SERVER_URL",
+    e.missing === "token" ? notSignedIn : "No Plex Media Server URL: pass --server-url, or set PLEX_SERVER_URL",
   TransportError: (e) => `Could not reach Plex (${e.reason}): check the URL and your network`,
   Timeout: (e) => `${e.message}: Plex is not answering`,
   DeadlineExceeded: (e) => `${e.message}: Plex is not answering`,

@@ -1,7 +1,7 @@
 /**
  * Prompts that never echo a secret. On a terminal they use @effect/cli's
  * hidden prompt; when stdin is a pipe (scripts, tests) they read one line per
- * prompt, of at most 64 KiB: past that, reading stops. Prompt text goes to
+ * prompt, from at most 64 KiB of input: past that, reading stops. Prompt text goes to
  * stderr so stdout stays clean for `--json`.
  */
 import * as Prompt from "@effect/cli/Prompt"
@@ -18,7 +18,8 @@ export class NoInput extends Data.TaggedError("NoInput")<{ readonly what: string
   }
 }
 
-const maxLineBytes = 64 * 1024
+// All that is ever read from a pipe: passwords, logins and codes are short.
+const maxInputBytes = 64 * 1024
 
 type End = "ended" | "too long"
 type Line = { readonly text: string } | { readonly end: End }
@@ -34,6 +35,7 @@ const pipedLines = (): LineReader => {
   const queue: Array<string> = []
   const waiting: Array<(line: Line) => void> = []
   let pending = ""
+  let read = 0
   let end: End | undefined
   const finish = (why: End) => {
     end ??= why
@@ -53,7 +55,8 @@ const pipedLines = (): LineReader => {
       pending = pending.slice(newline + 1)
       newline = pending.indexOf("\n")
     }
-    if (pending.length > maxLineBytes / 4 && Buffer.byteLength(pending) > maxLineBytes) {
+    read += Buffer.byteLength(chunk)
+    if (read > maxInputBytes) {
       pending = ""
       process.stdin.destroy()
       finish("too long")

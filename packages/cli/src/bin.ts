@@ -54,6 +54,11 @@ const report = (cause: Cause.Cause<unknown>) =>
       process.exitCode = 2
       return
     }
+    if (Option.isSome(failure) && Predicate.isTagged(failure.value, "UsageError")) {
+      process.stderr.write(`effect-plex: ${oneLine(cause)}\n`)
+      process.exitCode = 2
+      return
+    }
     // Ctrl-C at a terminal prompt, which reads keys raw, so no signal comes.
     if (Option.isSome(failure) && Predicate.isTagged(failure.value, "QuitException")) {
       process.stderr.write("\n")

@@ -287,6 +287,13 @@ describe("effect-plex CLI", () => {
       const empty = yield* cli(["signin", "--login", "demo"], { home: freshHome(), input: "", env })
       assert.strictEqual(empty.code, 1)
       assert.include(empty.stderr, "--password-stdin")
+      const noLogin = yield* cli(["signin", "--password-stdin", "--save"], { home: freshHome(), input: "pw\n", env })
+      assert.strictEqual(noLogin.code, 2)
+      assert.strictEqual(noLogin.stderr.trim(), "effect-plex: --password-stdin needs --login: standard input holds only the password")
+      // Many short lines count towards the same 64 KiB as one long one.
+      const lines = yield* cli(["signin", "--login", "demo", "--password-stdin"], { home: freshHome(), input: "p\n".repeat(100_000), env })
+      assert.strictEqual(lines.code, 1)
+      assert.include(lines.stderr, "longer than 64 KiB")
     }), 30_000)
 
   it.scopedLive("signin prompts for the password, never echoes it, and saves the token with mode 0600", () =>

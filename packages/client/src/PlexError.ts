@@ -50,7 +50,8 @@ const common = {
   /**
    * `false` when sending the request again could repeat its effect: each
    * failed sign-in counts towards Plex's lock-out. Retry policies then retry
-   * only a failure that came before any response.
+   * only a failure where no connection was made (`TransportError` phase
+   * `connect`).
    */
   idempotent: Schema.optional(Schema.Literal(false))
 }

@@ -356,7 +356,13 @@ const tolerate = (decode: Fast, ast: AST.AST, value: unknown, key: PropertyKey, 
 
 const isPrimitive = (u: unknown): boolean => u !== Fail && (u === null || typeof u !== "object")
 
-const nonNull = (ast: AST.AST): AST.AST => {
+/**
+ * An optional field's type without its `null` and `undefined` members: what
+ * its value must be when it is there.
+ *
+ * @internal
+ */
+export const nonNull = (ast: AST.AST): AST.AST => {
   if (!AST.isUnion(ast)) return ast
   const types = ast.types.filter((t) => !AST.isUndefinedKeyword(t) && !(AST.isLiteral(t) && t.literal === null))
   return types.length === 1 ? types[0]! : AST.Union.make(types)

@@ -9,7 +9,6 @@ import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Effect from "effect/Effect"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
-import * as AST from "effect/SchemaAST"
 import {
   type BodyError,
   BodyTooLarge,
@@ -21,7 +20,7 @@ import {
   type TransportError
 } from "../PlexError.js"
 import { maxBodyBytes, readText, TooLarge } from "./body.js"
-import type { Decoder, Ignored } from "./compiler.js"
+import { type Decoder, type Ignored, nonNull } from "./compiler.js"
 import { Unstamped } from "./failure.js"
 import { transportFailure } from "./transportFailure.js"
 
@@ -41,13 +40,6 @@ const issuesOf = (issue: ParseResult.ParseIssue, prefix: ReadonlyArray<PropertyK
     })
   )
 
-// An optional field is `X | null | undefined`: it was left out because its
-// value was neither, so only what was expected of `X` is said.
-const withoutNull = (ast: AST.AST): AST.AST =>
-  AST.isUnion(ast)
-    ? AST.Union.make(ast.types.filter((t) => !AST.isUndefinedKeyword(t) && !(AST.isLiteral(t) && t.literal === null)))
-    : ast
-
 /**
  * What was expected of each field that the tolerant reader left out: one
  * issue per field, by its path, never with its value. Schema decodes the
@@ -57,7 +49,9 @@ const withoutNull = (ast: AST.AST): AST.AST =>
  */
 export const describeIgnored = (ignored: ReadonlyArray<Ignored>): Array<SchemaIssue> =>
   ignored.map(({ ast, input, path }) => {
-    const result = ParseResult.decodeUnknownEither(Schema.make(withoutNull(ast)))(input)
+    // It was left out because its value was neither null nor absent, so only
+    // what was expected of the value itself is said.
+    const result = ParseResult.decodeUnknownEither(Schema.make(nonNull(ast)))(input)
     const problems = result._tag === "Left"
       ? issuesOf(result.left).map((issue) => issue.path === "" ? issue.problem : `${issue.path} ${issue.problem}`)
       : ["could not be decoded"]
