@@ -11,12 +11,12 @@
  * Plex's PIN endpoints answer browsers with CORS errors, so this is where the
  * flow belongs: on a server.
  */
-import * as HttpRouter from "@effect/platform/HttpRouter"
-import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
-import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Pin from "@effect-plex/client/Pin"
 import * as PlexCredentials from "@effect-plex/client/PlexCredentials"
 import { getTokenDetails } from "@effect-plex/client/TokenDetails"
+import * as HttpRouter from "@effect/platform/HttpRouter"
+import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import { Effect, Option, type Redacted } from "effect"
 
 interface Session {
@@ -27,8 +27,10 @@ interface Session {
 // Sessions live in this process; a real service would keep them in a store.
 const sessions = new Map<string, Session>()
 
-const session = Effect.map(HttpServerRequest.HttpServerRequest, (request) =>
-  Option.fromNullable(sessions.get(request.cookies["sid"] ?? "")))
+const session = Effect.map(
+  HttpServerRequest.HttpServerRequest,
+  (request) => Option.fromNullable(sessions.get(request.cookies["sid"] ?? ""))
+)
 
 const unauthorized = HttpServerResponse.json({ error: "no session: POST /login first" }, { status: 401 })
 

@@ -1,6 +1,6 @@
-import { assert, it } from "@effect/vitest"
 import { PlexCredentials, SignIn, TokenDetails, TransientToken } from "@effect-plex/client"
 import { PlexFake } from "@effect-plex/testing"
+import { assert, it } from "@effect/vitest"
 import { Effect, Layer, Redacted } from "effect"
 import * as fs from "node:fs"
 import * as path from "node:path"
@@ -13,10 +13,15 @@ it.live("OpenTelemetry exports one plex.<operation> span per call, with the HTTP
     exporter.reset()
     const fake = yield* PlexFake.PlexFake
     const app = PlexCredentials.layer({ clientIdentifier: "otel-example", serverUrl: PlexFake.inMemoryBases.serverUrl })
-    const account = yield* SignIn.signIn({ login: "demo", password: PlexFake.demoAccount.password }).pipe(Effect.provide(app))
+    const account = yield* SignIn.signIn({ login: "demo", password: PlexFake.demoAccount.password }).pipe(
+      Effect.provide(app)
+    )
     const token = account.authToken
     yield* TokenDetails.getTokenDetails().pipe(PlexCredentials.withToken(token), Effect.provide(app))
-    const transient = yield* TransientToken.getTransientToken().pipe(PlexCredentials.withToken(token), Effect.provide(app))
+    const transient = yield* TransientToken.getTransientToken().pipe(
+      PlexCredentials.withToken(token),
+      Effect.provide(app)
+    )
     yield* fake.revokeToken(token)
     yield* Effect.flip(TokenDetails.getTokenDetails().pipe(PlexCredentials.withToken(token), Effect.provide(app)))
 

@@ -1,9 +1,9 @@
-import { assert, it } from "@effect/vitest"
 import * as PlexCredentials from "@effect-plex/client/PlexCredentials"
 import { PlexFake } from "@effect-plex/testing"
-import * as HttpServer from "@effect/platform/HttpServer"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
+import * as HttpServer from "@effect/platform/HttpServer"
+import { assert, it } from "@effect/vitest"
 import { Effect, Layer, Redacted } from "effect"
 import { createServer } from "node:http"
 import type { AddressInfo } from "node:net"
@@ -45,8 +45,12 @@ it.scopedLive("the PIN login service signs a user in end to end against PlexFake
     assert.deepStrictEqual(JSON.parse(me.text), { username: "demo" })
 
     // The token stayed on the server: /me used it, and no answer holds one.
-    assert.isTrue((yield* fake.journal).some((e) => e.path === "/api/v2/user" && e.headers["x-plex-token"] === "<redacted>"))
+    assert.isTrue(
+      (yield* fake.journal).some((e) => e.path === "/api/v2/user" && e.headers["x-plex-token"] === "<redacted>")
+    )
     const tokenShape = /fake-[0-9a-z]{8}/
     assert.match(Redacted.value(yield* fake.issueToken("demo")), tokenShape)
-    for (const answer of [login, waiting, approved, me]) assert.notMatch(answer.text + (answer.cookie ?? ""), tokenShape)
+    for (const answer of [login, waiting, approved, me]) {
+      assert.notMatch(answer.text + (answer.cookie ?? ""), tokenShape)
+    }
   }))

@@ -62,10 +62,15 @@ const summary = Object.fromEntries(names.map((name) => {
     p99Us: median(rs.map((r) => r[op].p99Us)),
     perSecond64: median(rs.map((r) => r[op].perSecond64))
   })
-  return [name, { tokenDetails: pick("tokenDetails"), signIn: pick("signIn"), memoryPer1000InFlightMB: median(rs.map((r) => r.memoryPer1000InFlightMB)) }]
+  return [name, {
+    tokenDetails: pick("tokenDetails"),
+    signIn: pick("signIn"),
+    memoryPer1000InFlightMB: median(rs.map((r) => r.memoryPer1000InFlightMB))
+  }]
 }))
 
-const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits })
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits })
 
 // Each effect-plex row is compared with the platform client it runs on.
 const floorOf: Record<string, string> = {
@@ -79,7 +84,7 @@ const table = (op: "tokenDetails" | "signIn") => {
   const heap = op === "tokenDetails"
   const lines = [
     "| client | 1 at a time: median µs | p99 µs | 64 in flight: calls/s | × its floor | × undici.request | × plexjs |" +
-      (heap ? " heap per 1,000 in flight |" : ""),
+    (heap ? " heap per 1,000 in flight |" : ""),
     "| --- | --: | --: | --: | --: | --: | --: |" + (heap ? " --: |" : "")
   ]
   for (const name of names) {
@@ -124,20 +129,36 @@ const targets: ReadonlyArray<Target> = [
   ["decoding the account body ÷ JSON.parse of its text", decodeRatio, "≤ 2.5", decodeRatio <= 2.5]
 ]
 
-const machine = `${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`
-console.log(`\n## getTokenDetails (${urls.bodyBytes}-byte user body, decoded), medians of ${rounds} rounds\n\n${table("tokenDetails")}`)
+const machine = `${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, Node ${process.version}, ${
+  new Date().toISOString().slice(0, 10)
+}`
+console.log(
+  `\n## getTokenDetails (${urls.bodyBytes}-byte user body, decoded), medians of ${rounds} rounds\n\n${
+    table("tokenDetails")
+  }`
+)
 console.log(`\n## signIn (form POST, 201 with the same body), medians of ${rounds} rounds\n\n${table("signIn")}`)
 console.log(`\n## Decoding the ${decoding.bodyBytes}-byte account body, in memory (median µs per body)\n`)
 console.log("| step | µs | × JSON.parse |\n| --- | --: | --: |")
-for (const [label, us] of [["JSON.parse of the text", decoding.parseUs], ["effect-plex's tolerant reader (compiled from the schema)", decoding.tolerantUs], ["plain Schema.decodeUnknown(UserPlexAccount)", decoding.schemaUs]] as const) {
+for (
+  const [label, us] of [["JSON.parse of the text", decoding.parseUs], [
+    "effect-plex's tolerant reader (compiled from the schema)",
+    decoding.tolerantUs
+  ], ["plain Schema.decodeUnknown(UserPlexAccount)", decoding.schemaUs]] as const
+) {
   console.log(`| ${label} | ${fmt(us, 1)} | ${fmt(us / decoding.parseUs, 2)} |`)
 }
 console.log(`\n## Targets\n\n| target | measured | goal | |\n| --- | --: | --: | --- |`)
-for (const [label, value, goal, met] of targets) console.log(`| ${label} | ${fmt(value, 2)}× | ${goal} | ${met ? "met" : "MISSED"} |`)
+for (const [label, value, goal, met] of targets) {
+  console.log(`| ${label} | ${fmt(value, 2)}× | ${goal} | ${met ? "met" : "MISSED"} |`)
+}
 console.log(`\nMachine: ${machine}`)
 
 const out = path.join(here, "..", "results")
 fs.mkdirSync(out, { recursive: true })
 const file = path.join(out, `bench-${new Date().toISOString().replace(/[:.]/g, "-")}.json`)
-fs.writeFileSync(file, JSON.stringify({ machine, rounds, bodyBytes: urls.bodyBytes, summary, decoding, targets, results }, null, 2))
+fs.writeFileSync(
+  file,
+  JSON.stringify({ machine, rounds, bodyBytes: urls.bodyBytes, summary, decoding, targets, results }, null, 2)
+)
 console.log(`Results: ${path.relative(process.cwd(), file)}`)

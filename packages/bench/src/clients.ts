@@ -5,10 +5,10 @@
 import * as PlexCredentials from "@effect-plex/client/PlexCredentials"
 import { signIn } from "@effect-plex/client/SignIn"
 import { getTokenDetails } from "@effect-plex/client/TokenDetails"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClient from "@effect/platform/HttpClient"
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { PlexAPI } from "@lukehagar/plexjs"
 import { Effect, Layer, ManagedRuntime } from "effect"
 import * as undici from "undici"
@@ -52,7 +52,8 @@ const plexjs = (plexTvUrl: string): Client => {
 }
 
 const rawFetch = (plexTvUrl: string): Client => ({
-  tokenDetails: async () => JSON.parse(await (await fetch(`${plexTvUrl}/user`, { headers: { ...headers, "x-plex-token": token } })).text()),
+  tokenDetails: async () =>
+    JSON.parse(await (await fetch(`${plexTvUrl}/user`, { headers: { ...headers, "x-plex-token": token } })).text()),
   signIn: async () =>
     JSON.parse(
       await (await fetch(`${plexTvUrl}/users/signin`, {
@@ -68,7 +69,10 @@ const rawUndici = (plexTvUrl: string): Client => {
   const agent = new undici.Agent({ connections: 256 })
   return {
     tokenDetails: async () => {
-      const res = await undici.request(`${plexTvUrl}/user`, { dispatcher: agent, headers: { ...headers, "x-plex-token": token } })
+      const res = await undici.request(`${plexTvUrl}/user`, {
+        dispatcher: agent,
+        headers: { ...headers, "x-plex-token": token }
+      })
       return JSON.parse(await res.body.text())
     },
     signIn: async () => {
@@ -131,4 +135,3 @@ export const clients: Record<string, (plexTvUrl: string) => Client> = {
   [rows.fetch]: rawFetch,
   [rows.undici]: rawUndici
 }
-

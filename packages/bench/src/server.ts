@@ -32,5 +32,7 @@ const listen = (server: http.Server) =>
 const fast = http.createServer({ keepAliveTimeout: 60_000 }, respond(0))
 const slow = http.createServer({ keepAliveTimeout: 60_000 }, respond(250))
 slow.maxConnections = 4096
-process.stdout.write(`${JSON.stringify({ fast: await listen(fast), slow: await listen(slow), bodyBytes: body.length })}\n`)
+process.stdout.write(
+  `${JSON.stringify({ fast: await listen(fast), slow: await listen(slow), bodyBytes: body.length })}\n`
+)
 process.on("SIGTERM", () => process.exit(0))

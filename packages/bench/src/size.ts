@@ -4,8 +4,8 @@
  */
 import * as esbuild from "esbuild"
 import * as path from "node:path"
-import * as zlib from "node:zlib"
 import { fileURLToPath } from "node:url"
+import * as zlib from "node:zlib"
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 

@@ -12,8 +12,8 @@
 import * as PlexCredentials from "@effect-plex/client/PlexCredentials"
 import { getTokenDetails } from "@effect-plex/client/TokenDetails"
 import * as PlexFake from "@effect-plex/testing/PlexFake"
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import { Cause, Effect, Exit, Layer, Redacted } from "effect"
 import * as http from "node:http"
 import type { AddressInfo } from "node:net"
@@ -60,7 +60,11 @@ const gzipBomb = Effect.gen(function*() {
   const member = zlib.gzipSync(Buffer.alloc(16 * 1024 * 1024, 0x20))
   const bomb = Buffer.concat(Array.from({ length: 64 }, () => member))
   const server = http.createServer((_, res) => {
-    res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip", "content-length": bomb.length })
+    res.writeHead(200, {
+      "content-type": "application/json",
+      "content-encoding": "gzip",
+      "content-length": bomb.length
+    })
     res.end(bomb)
   })
   yield* Effect.acquireRelease(
@@ -72,12 +76,21 @@ const gzipBomb = Effect.gen(function*() {
   const baseline = process.memoryUsage().rss
   let peak = baseline
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 2)
-  const exit = yield* Effect.exit(getTokenDetails().pipe(
-    Effect.provide(Layer.merge(FetchHttpClient.layer, PlexCredentials.layer({ clientIdentifier: "soak", token: "t", plexTvUrl: url })))
-  ))
+  const exit = yield* Effect.exit(
+    getTokenDetails().pipe(
+      Effect.provide(
+        Layer.merge(
+          FetchHttpClient.layer,
+          PlexCredentials.layer({ clientIdentifier: "soak", token: "t", plexTvUrl: url })
+        )
+      )
+    )
+  )
   clearInterval(sampler)
   peak = Math.max(peak, process.memoryUsage().rss)
-  const tag = Exit.isFailure(exit) ? Cause.failureOption(exit.cause).pipe((o) => o._tag === "Some" ? o.value._tag : "untyped") : "success"
+  const tag = Exit.isFailure(exit)
+    ? Cause.failureOption(exit.cause).pipe((o) => o._tag === "Some" ? o.value._tag : "untyped")
+    : "success"
   return { wire: bomb.length, tag, growth: peak - baseline }
 })
 
@@ -141,13 +154,20 @@ const program = Effect.gen(function*() {
   console.log(`untyped failures: ${untyped}`)
   console.log(`errors holding the token: ${leaks}`)
   console.log(`heap after GC: before ${mb(heapBefore)}, after ${mb(heapAfter)}, growth ${mb(growth)}`)
-  console.log(`gzip bomb over FetchHttpClient (${mb(bomb.wire)} on the wire, 1 GiB inflated): ${bomb.tag}, peak RSS +${mb(bomb.growth)}`)
+  console.log(
+    `gzip bomb over FetchHttpClient (${mb(bomb.wire)} on the wire, 1 GiB inflated): ${bomb.tag}, peak RSS +${
+      mb(bomb.growth)
+    }`
+  )
   const checks = [
     ["zero untyped failures", untyped === 0],
     ["every injected fault accounted for", accounted],
     ["no error holds the token", leaks === 0],
     ["heap growth under 10 MB", growth < maxHeapGrowth],
-    ["a gzip bomb is BodyTooLarge, with peak RSS under 100 MB above the baseline", bomb.tag === "BodyTooLarge" && bomb.growth < maxBombRss]
+    [
+      "a gzip bomb is BodyTooLarge, with peak RSS under 100 MB above the baseline",
+      bomb.tag === "BodyTooLarge" && bomb.growth < maxBombRss
+    ]
   ] as const
   for (const [name, ok] of checks) console.log(`${ok ? "PASS" : "FAIL"} ${name}`)
   if (checks.some(([, ok]) => !ok)) process.exitCode = 1

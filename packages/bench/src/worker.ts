@@ -41,7 +41,10 @@ await inFlight(client.signIn, 500, 64)
 
 const result = {
   name,
-  tokenDetails: { ...(await sequential(client.tokenDetails, 1500)), perSecond64: await inFlight(client.tokenDetails, 5000, 64) },
+  tokenDetails: {
+    ...(await sequential(client.tokenDetails, 1500)),
+    perSecond64: await inFlight(client.tokenDetails, 5000, 64)
+  },
   signIn: { ...(await sequential(client.signIn, 800)), perSecond64: await inFlight(client.signIn, 3000, 64) },
   memoryPer1000InFlightMB: 0
 }

@@ -3,20 +3,20 @@
  * and demo (the main job), each against a real Plex when one is configured
  * and against the embedded fake otherwise.
  */
-import * as Args from "@effect/cli/Args"
-import * as Command from "@effect/cli/Command"
-import * as Options from "@effect/cli/Options"
 import * as Pin from "@effect-plex/client/Pin"
-import { getResources, isServer } from "@effect-plex/client/Resource"
-import { connect } from "@effect-plex/client/ServerConnection"
-import { ping, signOut } from "@effect-plex/client/TokenLifecycle"
 import * as Credentials from "@effect-plex/client/PlexCredentials"
+import { getResources, isServer } from "@effect-plex/client/Resource"
 import * as Retry from "@effect-plex/client/Retry"
+import { connect } from "@effect-plex/client/ServerConnection"
 import { signIn } from "@effect-plex/client/SignIn"
 import { getSourceConnectionInformation } from "@effect-plex/client/SourceConnection"
 import { getTokenDetails } from "@effect-plex/client/TokenDetails"
+import { ping, signOut } from "@effect-plex/client/TokenLifecycle"
 import { getTransientToken } from "@effect-plex/client/TransientToken"
 import * as PlexFake from "@effect-plex/testing/PlexFake"
+import * as Args from "@effect/cli/Args"
+import * as Command from "@effect/cli/Command"
+import * as Options from "@effect/cli/Options"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as Clock from "effect/Clock"
 import * as Console from "effect/Console"
@@ -35,10 +35,21 @@ import * as Settings from "./Settings.js"
 const common = {
   json: Options.boolean("json").pipe(Options.withDescription("Print one JSON document instead of a table")),
   verbose: Options.boolean("verbose").pipe(Options.withDescription("On failure, print the full cause")),
-  fake: Options.boolean("fake").pipe(Options.withDescription("Use the embedded fake Plex even if a real one is configured")),
-  serverUrl: Options.text("server-url").pipe(Options.optional, Options.withDescription("Plex Media Server URL (PLEX_SERVER_URL)")),
-  plexTvUrl: Options.text("plex-tv-url").pipe(Options.optional, Options.withDescription("plex.tv API base (PLEX_TV_URL)")),
-  clientId: Options.text("client-id").pipe(Options.optional, Options.withDescription("X-Plex-Client-Identifier (PLEX_CLIENT_IDENTIFIER)")),
+  fake: Options.boolean("fake").pipe(
+    Options.withDescription("Use the embedded fake Plex even if a real one is configured")
+  ),
+  serverUrl: Options.text("server-url").pipe(
+    Options.optional,
+    Options.withDescription("Plex Media Server URL (PLEX_SERVER_URL)")
+  ),
+  plexTvUrl: Options.text("plex-tv-url").pipe(
+    Options.optional,
+    Options.withDescription("plex.tv API base (PLEX_TV_URL)")
+  ),
+  clientId: Options.text("client-id").pipe(
+    Options.optional,
+    Options.withDescription("X-Plex-Client-Identifier (PLEX_CLIENT_IDENTIFIER)")
+  ),
   showToken: Options.boolean("show-token").pipe(Options.withDescription("Print tokens instead of hiding them"))
 }
 
@@ -85,7 +96,11 @@ const withPlex = <A, E, R>(
     return yield* Effect.provide(body(fake), layer)
   }))
 
-const signInWithPrompts = (login: Option.Option<string>, code: Option.Option<string>, password?: Redacted.Redacted<string>) =>
+const signInWithPrompts = (
+  login: Option.Option<string>,
+  code: Option.Option<string>,
+  password?: Redacted.Redacted<string>
+) =>
   Effect.gen(function*() {
     const user = Option.isSome(login) ? login.value : yield* Prompts.text("Plex login (username or e-mail)")
     const secret = password ?? (yield* Prompts.secret("Password"))
@@ -104,7 +119,10 @@ const signInWithPrompts = (login: Option.Option<string>, code: Option.Option<str
 
 const signin = Command.make("signin", {
   ...common,
-  login: Options.text("login").pipe(Options.optional, Options.withDescription("Username or e-mail (prompted when absent)")),
+  login: Options.text("login").pipe(
+    Options.optional,
+    Options.withDescription("Username or e-mail (prompted when absent)")
+  ),
   code: Options.text("code").pipe(Options.optional, Options.withDescription("Two-factor verification code")),
   save: Options.boolean("save").pipe(Options.withDescription("Save the token to the config file (mode 0600)")),
   passwordStdin: Options.boolean("password-stdin").pipe(
@@ -114,7 +132,9 @@ const signin = Command.make("signin", {
   withPlex(flags, false, (fake) =>
     Effect.gen(function*() {
       if (flags.passwordStdin && Option.isNone(flags.login)) {
-        return yield* new UsageError({ message: "--password-stdin needs --login: standard input holds only the password" })
+        return yield* new UsageError({
+          message: "--password-stdin needs --login: standard input holds only the password"
+        })
       }
       if (flags.save && Option.isNone(fake)) yield* ConfigFile.ensureWritable
       const password = flags.passwordStdin ? yield* Prompts.secretFromStdin("password") : undefined
@@ -123,14 +143,27 @@ const signin = Command.make("signin", {
       if (flags.save) yield* saveToken(fake, account.authToken)
     }))).pipe(Command.withDescription("Sign in with a login and password; prompts for them, and for a 2FA code"))
 
-const whoami = Command.make("whoami", common, (flags) =>
-  withPlex(flags, true, () =>
-    Effect.flatMap(getTokenDetails().pipe(Retry.retry()), (account) => Output.account(flags, "Token of", account)))
+const whoami = Command.make(
+  "whoami",
+  common,
+  (flags) =>
+    withPlex(
+      flags,
+      true,
+      () =>
+        Effect.flatMap(getTokenDetails().pipe(Retry.retry()), (account) => Output.account(flags, "Token of", account))
+    )
 ).pipe(Command.withDescription("Show the account the token belongs to"))
 
-const transientToken = Command.make("transient-token", common, (flags) =>
-  withPlex(flags, true, () =>
-    Effect.flatMap(getTransientToken().pipe(Retry.retry()), (token) => Output.transientToken(flags, token)))
+const transientToken = Command.make(
+  "transient-token",
+  common,
+  (flags) =>
+    withPlex(
+      flags,
+      true,
+      () => Effect.flatMap(getTransientToken().pipe(Retry.retry()), (token) => Output.transientToken(flags, token))
+    )
 ).pipe(Command.withDescription("Get a short-lived token from the Plex Media Server"))
 
 const sourceInfo = Command.make("source-info", {
@@ -141,8 +174,7 @@ const sourceInfo = Command.make("source-info", {
     Effect.flatMap(
       getSourceConnectionInformation({ source: flags.source }).pipe(Retry.retry()),
       (device) => Output.device(flags, device)
-    ))
-).pipe(Command.withDescription("Show how to reach a source the server knows"))
+    ))).pipe(Command.withDescription("Show how to reach a source the server knows"))
 
 const saveToken = (fake: Option.Option<PlexFake.PlexFakeService>, token: Redacted.Redacted<string>) =>
   Option.isSome(fake)
@@ -160,14 +192,18 @@ const progress = (pin: Pin.Pin) =>
 
 const login = Command.make("login", {
   ...common,
-  short: Options.boolean("short").pipe(Options.withDescription("A 4-character code for plex.tv/link instead of an Auth App link"))
+  short: Options.boolean("short").pipe(
+    Options.withDescription("A 4-character code for plex.tv/link instead of an Auth App link")
+  )
 }, (flags) =>
   withPlex(flags, false, (fake) =>
     Effect.gen(function*() {
       if (Option.isNone(fake)) yield* ConfigFile.ensureWritable
       const pin = yield* Pin.createPin({ strong: !flags.short })
       const url = yield* Pin.authAppUrl(pin)
-      yield* Console.error(flags.short ? `Go to https://plex.tv/link and enter ${pin.code}` : `Open this link to sign in:\n  ${url}`)
+      yield* Console.error(
+        flags.short ? `Go to https://plex.tv/link and enter ${pin.code}` : `Open this link to sign in:\n  ${url}`
+      )
       if (Option.isSome(fake)) {
         yield* Console.error(`The embedded fake Plex approves it as ${PlexFake.demoAccount.username} in a moment.`)
         yield* Effect.fork(Effect.delay(fake.value.claimPin(pin.id, PlexFake.demoAccount.username), "1500 millis"))
@@ -177,22 +213,33 @@ const login = Command.make("login", {
       const account = yield* getTokenDetails().pipe(Retry.retry(), Credentials.withToken(token))
       yield* Output.account(flags, "Signed in", account)
       yield* saveToken(fake, token)
-    }))).pipe(Command.withDescription("Sign in with a PIN in the browser (Plex's Auth App): no password here, 2FA and SSO work"))
+    }))).pipe(
+    Command.withDescription("Sign in with a PIN in the browser (Plex's Auth App): no password here, 2FA and SSO work")
+  )
 
 const servers = Command.make("servers", common, (flags) =>
   withPlex(flags, true, () =>
     Effect.gen(function*() {
       const found = (yield* getResources().pipe(Retry.retry())).filter(isServer)
-      const results = yield* Effect.forEach(found, (server) => Effect.map(Effect.either(connect(server)), (r) => [server, r] as const), {
-        concurrency: "unbounded"
-      })
+      const results = yield* Effect.forEach(
+        found,
+        (server) => Effect.map(Effect.either(connect(server)), (r) => [server, r] as const),
+        {
+          concurrency: "unbounded"
+        }
+      )
       yield* Output.servers(flags, results)
-    }))
-).pipe(Command.withDescription("List your servers, race their connections, and show the one chosen"))
+    }))).pipe(Command.withDescription("List your servers, race their connections, and show the one chosen"))
 
-const pingCommand = Command.make("ping", common, (flags) =>
-  withPlex(flags, true, () =>
-    Effect.zipRight(ping().pipe(Retry.retry()), flags.json ? Console.log(JSON.stringify({ ok: true })) : Console.log("Token refreshed.")))
+const pingCommand = Command.make(
+  "ping",
+  common,
+  (flags) =>
+    withPlex(flags, true, () =>
+      Effect.zipRight(
+        ping().pipe(Retry.retry()),
+        flags.json ? Console.log(JSON.stringify({ ok: true })) : Console.log("Token refreshed.")
+      ))
 ).pipe(Command.withDescription("Keep the token alive"))
 
 const signout = Command.make("signout", common, (flags) =>
@@ -200,9 +247,10 @@ const signout = Command.make("signout", common, (flags) =>
     Effect.gen(function*() {
       yield* signOut()
       if (Option.isNone(fake)) yield* ConfigFile.save({ token: undefined })
-      yield* flags.json ? Console.log(JSON.stringify({ ok: true })) : Console.log("Signed out; the token no longer works.")
-    }))
-).pipe(Command.withDescription("End the token, and forget it"))
+      yield* flags.json
+        ? Console.log(JSON.stringify({ ok: true }))
+        : Console.log("Signed out; the token no longer works.")
+    }))).pipe(Command.withDescription("End the token, and forget it"))
 
 const step = (flags: Output.OutputFlags, n: number, total: number, title: string) =>
   flags.json ? Effect.void : Console.log(`\n[${n}/${total}] ${title}`)
@@ -255,13 +303,30 @@ const demo = Command.make("demo", common, (flags) =>
       if (Option.isSome(fake)) yield* demoSteps(stepFlags)
       else yield* realDemoSteps(stepFlags)
       if (flags.json) yield* Console.log(JSON.stringify({ steps: results }))
-    }), true)
-).pipe(Command.withDescription("Run sign-in, whoami, transient token and source info end to end"))
+    }), true)).pipe(Command.withDescription("Run sign-in, whoami, transient token and source info end to end"))
 
 export const command = Command.make("effect-plex").pipe(
   Command.withDescription("Plex authentication from the command line, built on effect-plex"),
   Command.withSubcommands([signin, login, whoami, transientToken, sourceInfo, servers, pingCommand, signout, demo])
 )
 
-export const run = Command.run(command, { name: "effect-plex", version: "0.1.0" })
+const cli = Command.run(command, { name: "effect-plex", version: "0.1.0" })
 
+// @effect/cli has no settings for two things its help gets wrong: a
+// subcommand's usage line lacks the program name (`$ signin …`), and every
+// flag's help opens with its type ("A true or false value.") before the
+// flag's own description. Help is the only output with such lines, so they are
+// mended on the way out.
+const helpConsole = Effect.map(Effect.console, (console): Console.Console => ({
+  ...console,
+  log: (...args) => console.log(...args.map((arg) => typeof arg === "string" ? mendHelp(arg) : arg)),
+  unsafe: {
+    ...console.unsafe,
+    log: (...args) => console.unsafe.log(...args.map((arg) => typeof arg === "string" ? mendHelp(arg) : arg))
+  }
+}))
+const mendHelp = (text: string) =>
+  text.replace(/^\$ (?!effect-plex\b)/gm, "$ effect-plex ").replace(/^ {2}(A true or false value|A user-defined piece of text)\.\n\n/gm, "")
+
+export const run = (args: ReadonlyArray<string>) =>
+  Effect.flatMap(helpConsole, (console) => Effect.withConsole(cli(args), console))

@@ -4,9 +4,9 @@
  * private from its first byte: written to a new file created with mode 0600,
  * then renamed over the old one, in a directory tightened to 0700.
  */
+import type { PlatformError } from "@effect/platform/Error"
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as Path from "@effect/platform/Path"
-import type { PlatformError } from "@effect/platform/Error"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 
@@ -26,7 +26,10 @@ export const configDirectory = Effect.gen(function*() {
   return path.join(base, "effect-plex")
 })
 
-export const configFile = Effect.flatMap(configDirectory, (dir) => Effect.map(Path.Path, (path) => path.join(dir, "config.json")))
+export const configFile = Effect.flatMap(
+  configDirectory,
+  (dir) => Effect.map(Path.Path, (path) => path.join(dir, "config.json"))
+)
 
 export class ConfigFileError extends Schema.TaggedError<ConfigFileError>()("ConfigFileError", {
   file: Schema.String,

@@ -11,7 +11,8 @@ export const notSignedIn = "not signed in: run `effect-plex login` (or `effect-p
 
 const hints: Record<string, (error: any) => string> = {
   VerificationCodeRequired: () => "Plex wants a verification code: run again with --code <code>",
-  SignInLockedOut: () => "Plex has locked sign-in from this IP after repeated failures: wait a while before trying again",
+  SignInLockedOut: () =>
+    "Plex has locked sign-in from this IP after repeated failures: wait a while before trying again",
   Unauthorized: (e) =>
     e.operation === postUsersSignInData.name
       ? "Plex did not accept that login and password"

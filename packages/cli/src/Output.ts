@@ -2,15 +2,15 @@
  * What the commands print: a short table for people, or one JSON document
  * with `--json`. Tokens are shown only when asked for (`--show-token`).
  */
-import type { ConnectedServer, Probe } from "@effect-plex/client/ServerConnection"
 import type { Resource } from "@effect-plex/client/Resource"
+import type { ConnectedServer, Probe } from "@effect-plex/client/ServerConnection"
 import type { SourceDevice } from "@effect-plex/client/SourceConnection"
-import * as Duration from "effect/Duration"
-import * as Either from "effect/Either"
 import type { TransientToken } from "@effect-plex/client/TransientToken"
 import type { UserPlexAccount } from "@effect-plex/client/UserPlexAccount"
 import * as Console from "effect/Console"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 
@@ -22,7 +22,9 @@ export interface OutputFlags {
 }
 
 const tokenText = (token: Redacted.Redacted<string>, flags: OutputFlags) =>
-  flags.showToken ? Redacted.value(token) : `******** (${Redacted.value(token).length} characters; --show-token prints it)`
+  flags.showToken
+    ? Redacted.value(token)
+    : `******** (${Redacted.value(token).length} characters; --show-token prints it)`
 
 const table = (title: string, rows: ReadonlyArray<readonly [string, string]>) => {
   const width = Math.max(...rows.map(([k]) => k.length))
@@ -37,13 +39,12 @@ const emit = (
   human: string,
   machine: Record<string, unknown>,
   token: Redacted.Redacted<string>
-) =>
-  {
-    if (!flags.json) return Console.log(human)
-    const document = flags.showToken ? { ...machine, token: Redacted.value(token) } : machine
-    if (flags.collect === undefined) return Console.log(JSON.stringify(document))
-    return Effect.sync(() => void flags.collect!.push(document))
-  }
+) => {
+  if (!flags.json) return Console.log(human)
+  const document = flags.showToken ? { ...machine, token: Redacted.value(token) } : machine
+  if (flags.collect === undefined) return Console.log(JSON.stringify(document))
+  return Effect.sync(() => void flags.collect!.push(document))
+}
 
 export const account = (flags: OutputFlags, heading: string, value: UserPlexAccount) =>
   emit(
@@ -72,7 +73,10 @@ export const account = (flags: OutputFlags, heading: string, value: UserPlexAcco
 export const transientToken = (flags: OutputFlags, value: TransientToken) =>
   emit(
     flags,
-    table("Transient token (valid up to 48 hours, until the server restarts)", [["token", tokenText(value.token, flags)]]),
+    table("Transient token (valid up to 48 hours, until the server restarts)", [[
+      "token",
+      tokenText(value.token, flags)
+    ]]),
     { kind: "transient" },
     value.token
   )
@@ -124,12 +128,20 @@ export const servers = (
           }))
       })
     }))))
-    : Console.log(results.map(([resource, result]) =>
-      Either.match(result, {
-        onLeft: (error) => `${orDash(resource.name)}: no connection (${error.message})`,
-        onRight: (connected) =>
-          table(`${orDash(resource.name)} (${resource.clientIdentifier}) via ${connected.connection.uri}`, connected.probes.map((p) =>
-            [`${p.connection.uri === connected.connection.uri ? "* " : "  "}${kind(p)}`, `${p.connection.uri}  ${outcome(p)}`] as const
-          ))
-      })
-    ).join("\n\n") || "No servers.")
+    : Console.log(
+      results.map(([resource, result]) =>
+        Either.match(result, {
+          onLeft: (error) => `${orDash(resource.name)}: no connection (${error.message})`,
+          onRight: (connected) =>
+            table(
+              `${orDash(resource.name)} (${resource.clientIdentifier}) via ${connected.connection.uri}`,
+              connected.probes.map((p) =>
+                [
+                  `${p.connection.uri === connected.connection.uri ? "* " : "  "}${kind(p)}`,
+                  `${p.connection.uri}  ${outcome(p)}`
+                ] as const
+              )
+            )
+        })
+      ).join("\n\n") || "No servers."
+    )

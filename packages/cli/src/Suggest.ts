@@ -30,6 +30,8 @@ export const unknownCommand = <Name extends string, R, E, A>(
   const names = [...HashMap.keys(Command.getSubcommands(command))]
   if (names.includes(word)) return undefined
   const nearest = names.map((name) => [name, distance(word, name)] as const).sort((a, b) => a[1] - b[1])[0]
-  const hint = nearest !== undefined && (nearest[1] <= 2 || nearest[0].startsWith(word)) ? ` Did you mean '${nearest[0]}'?` : ""
+  const hint = nearest !== undefined && (nearest[1] <= 2 || nearest[0].startsWith(word))
+    ? ` Did you mean '${nearest[0]}'?`
+    : ""
   return `unknown command '${word}'.${hint} Run \`${program} --help\` for the list.`
 }

@@ -1,5 +1,5 @@
-import { afterAll, assert, describe, it } from "@effect/vitest"
 import * as PlexFake from "@effect-plex/testing/PlexFake"
+import { afterAll, assert, describe, it } from "@effect/vitest"
 import { Effect, Redacted } from "effect"
 import { spawn } from "node:child_process"
 import * as fs from "node:fs"
@@ -31,7 +31,8 @@ const freshHome = () => {
 // folder above the CLI open to others.
 const unprivileged = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {}
 const reachableByOthers = (file: string): boolean =>
-  path.dirname(file) === file || ((fs.statSync(path.dirname(file)).mode & 0o005) === 0o005 && reachableByOthers(path.dirname(file)))
+  path.dirname(file) === file ||
+  ((fs.statSync(path.dirname(file)).mode & 0o005) === 0o005 && reachableByOthers(path.dirname(file)))
 
 const cli = (
   args: ReadonlyArray<string>,
@@ -80,66 +81,80 @@ const against = (fake: PlexFake.PlexFakeService) => ({ PLEX_TV_URL: fake.plexTvU
 const configPath = (home: string) => path.join(home, "config", "effect-plex", "config.json")
 
 describe("effect-plex CLI", () => {
-  it.live("demo runs end to end on the embedded fake, says so in one line, and shows tokens only masked", () =>
-    Effect.gen(function*() {
-      const run = yield* cli(["demo"], { home: freshHome() })
-      assert.strictEqual(run.code, 0, run.stderr)
-      assert.match(run.stderr, /^No Plex configured: using the embedded fake Plex at http:\/\/127\.0\.0\.1:\d+/)
-      assert.strictEqual(run.stderr.trim().split("\n").length, 1)
-      for (const step of ["[1/4] signin", "[2/4] whoami", "[3/4] transient-token", "[4/4] source-info"]) {
-        assert.include(run.stdout, step)
-      }
-      assert.include(run.stdout, "Living Room Server")
-      assert.notMatch(run.stdout, /fake-[0-9a-z]{8}|transient-[0-9a-z]{8}/)
-      assert.include(run.stdout, "********")
-    }), 30_000)
+  it.live(
+    "demo runs end to end on the embedded fake, says so in one line, and shows tokens only masked",
+    () =>
+      Effect.gen(function*() {
+        const run = yield* cli(["demo"], { home: freshHome() })
+        assert.strictEqual(run.code, 0, run.stderr)
+        assert.match(run.stderr, /^No Plex configured: using the embedded fake Plex at http:\/\/127\.0\.0\.1:\d+/)
+        assert.strictEqual(run.stderr.trim().split("\n").length, 1)
+        for (const step of ["[1/4] signin", "[2/4] whoami", "[3/4] transient-token", "[4/4] source-info"]) {
+          assert.include(run.stdout, step)
+        }
+        assert.include(run.stdout, "Living Room Server")
+        assert.notMatch(run.stdout, /fake-[0-9a-z]{8}|transient-[0-9a-z]{8}/)
+        assert.include(run.stdout, "********")
+      }),
+    30_000
+  )
 
-  it.scopedLive("saves into a new 0600 file in a 0700 directory, never writing over the old file in place", () =>
-    Effect.gen(function*() {
-      const fake = yield* PlexFake.serve()
-      const home = freshHome()
-      const file = configPath(home)
-      fs.mkdirSync(path.dirname(file), { recursive: true })
-      fs.chmodSync(path.dirname(file), 0o755)
-      fs.writeFileSync(file, "{}\n")
-      fs.chmodSync(file, 0o644)
-      const before = fs.statSync(file).ino
-      const run = yield* cli(["signin", "--login", "demo", "--save"], {
-        home,
-        input: `${PlexFake.demoAccount.password}\n`,
-        env: against(fake)
-      })
-      assert.strictEqual(run.code, 0, run.stderr)
-      assert.strictEqual(fs.statSync(file).mode & 0o777, 0o600)
-      assert.strictEqual(fs.statSync(path.dirname(file)).mode & 0o777, 0o700)
-      // A new file, renamed into place: the token was never in a 0644 file.
-      assert.notStrictEqual(fs.statSync(file).ino, before)
-      assert.match(JSON.parse(fs.readFileSync(file, "utf8")).token, /^fake-/)
-      assert.deepStrictEqual(fs.readdirSync(path.dirname(file)).filter((f) => f.endsWith(".tmp")), [])
-    }), 30_000)
+  it.scopedLive(
+    "saves into a new 0600 file in a 0700 directory, never writing over the old file in place",
+    () =>
+      Effect.gen(function*() {
+        const fake = yield* PlexFake.serve()
+        const home = freshHome()
+        const file = configPath(home)
+        fs.mkdirSync(path.dirname(file), { recursive: true })
+        fs.chmodSync(path.dirname(file), 0o755)
+        fs.writeFileSync(file, "{}\n")
+        fs.chmodSync(file, 0o644)
+        const before = fs.statSync(file).ino
+        const run = yield* cli(["signin", "--login", "demo", "--save"], {
+          home,
+          input: `${PlexFake.demoAccount.password}\n`,
+          env: against(fake)
+        })
+        assert.strictEqual(run.code, 0, run.stderr)
+        assert.strictEqual(fs.statSync(file).mode & 0o777, 0o600)
+        assert.strictEqual(fs.statSync(path.dirname(file)).mode & 0o777, 0o700)
+        // A new file, renamed into place: the token was never in a 0644 file.
+        assert.notStrictEqual(fs.statSync(file).ino, before)
+        assert.match(JSON.parse(fs.readFileSync(file, "utf8")).token, /^fake-/)
+        assert.deepStrictEqual(fs.readdirSync(path.dirname(file)).filter((f) => f.endsWith(".tmp")), [])
+      }),
+    30_000
+  )
 
-  it.scopedLive("signin --save with a config directory it cannot write fails before signing in, naming the path", () =>
-    Effect.gen(function*() {
-      if (process.getuid?.() === 0) assert.isTrue(reachableByOthers(bin), `run the tests from a folder others can read (${bin})`)
-      const fake = yield* PlexFake.serve()
-      const home = freshHome()
-      fs.chmodSync(home, 0o755)
-      fs.mkdirSync(path.dirname(configPath(home)), { recursive: true })
-      fs.chmodSync(path.join(home, "config"), 0o755)
-      fs.chmodSync(path.dirname(configPath(home)), 0o555)
-      const run = yield* cli(["signin", "--login", "demo", "--save"], {
-        home,
-        input: `${PlexFake.demoAccount.password}\n`,
-        env: { ...against(fake), PLEX_CLIENT_IDENTIFIER: "cli-tests" },
-        unprivileged: true
-      })
-      assert.strictEqual(run.code, 1)
-      assert.include(run.stderr, configPath(home))
-      assert.strictEqual(run.stderr.trim().split("\n").length, 1, run.stderr)
-      assert.notInclude(run.stderr, "Password")
-      const signIns = (yield* fake.journal).filter((e) => e.path.endsWith("/users/signin"))
-      assert.deepStrictEqual(signIns, [])
-    }), 30_000)
+  it.scopedLive(
+    "signin --save with a config directory it cannot write fails before signing in, naming the path",
+    () =>
+      Effect.gen(function*() {
+        if (process.getuid?.() === 0) {
+          assert.isTrue(reachableByOthers(bin), `run the tests from a folder others can read (${bin})`)
+        }
+        const fake = yield* PlexFake.serve()
+        const home = freshHome()
+        fs.chmodSync(home, 0o755)
+        fs.mkdirSync(path.dirname(configPath(home)), { recursive: true })
+        fs.chmodSync(path.join(home, "config"), 0o755)
+        fs.chmodSync(path.dirname(configPath(home)), 0o555)
+        const run = yield* cli(["signin", "--login", "demo", "--save"], {
+          home,
+          input: `${PlexFake.demoAccount.password}\n`,
+          env: { ...against(fake), PLEX_CLIENT_IDENTIFIER: "cli-tests" },
+          unprivileged: true
+        })
+        assert.strictEqual(run.code, 1)
+        assert.include(run.stderr, configPath(home))
+        assert.strictEqual(run.stderr.trim().split("\n").length, 1, run.stderr)
+        assert.notInclude(run.stderr, "Password")
+        const signIns = (yield* fake.journal).filter((e) => e.path.endsWith("/users/signin"))
+        assert.deepStrictEqual(signIns, [])
+      }),
+    30_000
+  )
 
   it.scopedLive("reads at most 64 KiB of a password from stdin, and stops reading there", () =>
     Effect.gen(function*() {
@@ -155,71 +170,103 @@ describe("effect-plex CLI", () => {
       assert.deepStrictEqual((yield* fake.journal).filter((e) => e.path.endsWith("/users/signin")), [])
     }), 30_000)
 
-  it.scopedLive("a server that echoes the token or the password gets neither onto stdout or stderr", () =>
-    Effect.gen(function*() {
-      const fake = yield* PlexFake.serve()
-      const token = Redacted.value(yield* fake.issueToken("demo"))
-      yield* fake.inject("user", PlexFake.Faults.echo, { times: 1 })
-      const whoami = yield* cli(["whoami", "--verbose"], { home: freshHome(), env: { ...against(fake), PLEX_TOKEN: token } })
-      assert.strictEqual(whoami.code, 1)
-      assert.include(whoami.stderr, "withheld: it contained a credential")
-      assert.notInclude(whoami.stdout + whoami.stderr, token)
-      assert.notInclude(whoami.stdout + whoami.stderr, encodeURIComponent(token))
+  it.scopedLive(
+    "a server that echoes the token or the password gets neither onto stdout or stderr",
+    () =>
+      Effect.gen(function*() {
+        const fake = yield* PlexFake.serve()
+        const token = Redacted.value(yield* fake.issueToken("demo"))
+        yield* fake.inject("user", PlexFake.Faults.echo, { times: 1 })
+        const whoami = yield* cli(["whoami", "--verbose"], {
+          home: freshHome(),
+          env: { ...against(fake), PLEX_TOKEN: token }
+        })
+        assert.strictEqual(whoami.code, 1)
+        assert.include(whoami.stderr, "withheld: it contained a credential")
+        assert.notInclude(whoami.stdout + whoami.stderr, token)
+        assert.notInclude(whoami.stdout + whoami.stderr, encodeURIComponent(token))
 
-      yield* fake.inject("signin", PlexFake.Faults.echo, { times: 1 })
-      const password = "s3cret pass&word+"
-      const signin = yield* cli(["signin", "--login", "demo", "--verbose"], {
-        home: freshHome(),
-        input: `${password}\n`,
-        env: { ...against(fake), PLEX_CLIENT_IDENTIFIER: "cli-tests" }
-      })
-      assert.strictEqual(signin.code, 1)
-      for (const spelling of [password, encodeURIComponent(password), encodeURIComponent(password).replace(/%20/g, "+")]) {
-        assert.notInclude(signin.stdout + signin.stderr, spelling)
-      }
-    }), 30_000)
+        yield* fake.inject("signin", PlexFake.Faults.echo, { times: 1 })
+        const password = "s3cret pass&word+"
+        const signin = yield* cli(["signin", "--login", "demo", "--verbose"], {
+          home: freshHome(),
+          input: `${password}\n`,
+          env: { ...against(fake), PLEX_CLIENT_IDENTIFIER: "cli-tests" }
+        })
+        assert.strictEqual(signin.code, 1)
+        for (
+          const spelling of [password, encodeURIComponent(password), encodeURIComponent(password).replace(/%20/g, "+")]
+        ) {
+          assert.notInclude(signin.stdout + signin.stderr, spelling)
+        }
+      }),
+    30_000
+  )
 
-  it.live("only demo, or --fake, uses the embedded fake; with nothing configured, the rest say to sign in", () =>
-    Effect.gen(function*() {
-      for (const command of ["whoami", "ping", "signout", "transient-token", "servers"]) {
-        const run = yield* cli([command], { home: freshHome() })
-        assert.strictEqual(run.code, 1, command)
-        assert.strictEqual(run.stderr.trim(), "effect-plex: not signed in: run `effect-plex login` (or `effect-plex signin --save`), or set PLEX_TOKEN")
-        assert.notInclude(run.stderr, "embedded fake")
-      }
-      const faked = yield* cli(["whoami", "--fake"], { home: freshHome() })
-      assert.strictEqual(faked.code, 0, faked.stderr)
-      assert.include(faked.stderr, "embedded fake")
-    }), 60_000)
+  it.live(
+    "only demo, or --fake, uses the embedded fake; with nothing configured, the rest say to sign in",
+    () =>
+      Effect.gen(function*() {
+        for (const command of ["whoami", "ping", "signout", "transient-token", "servers"]) {
+          const run = yield* cli([command], { home: freshHome() })
+          assert.strictEqual(run.code, 1, command)
+          assert.strictEqual(
+            run.stderr.trim(),
+            "effect-plex: not signed in: run `effect-plex login` (or `effect-plex signin --save`), or set PLEX_TOKEN"
+          )
+          assert.notInclude(run.stderr, "embedded fake")
+        }
+        const faked = yield* cli(["whoami", "--fake"], { home: freshHome() })
+        assert.strictEqual(faked.code, 0, faked.stderr)
+        assert.include(faked.stderr, "embedded fake")
+      }),
+    60_000
+  )
 
-  it.live("demo --json prints exactly one JSON document; a closed stdout ends it quietly", () =>
-    Effect.gen(function*() {
-      const run = yield* cli(["demo", "--json"], { home: freshHome() })
-      assert.strictEqual(run.code, 0, run.stderr)
-      const document = JSON.parse(run.stdout)
-      assert.strictEqual(document.steps.length, 4)
-      assert.strictEqual(run.stdout.trim().split("\n").length, 1)
-      const piped = yield* cli(["demo"], { home: freshHome(), closeStdoutEarly: true })
-      assert.strictEqual(piped.code, 0)
-      assert.notMatch(piped.stderr, /EPIPE|Error|at .*\.js:\d+/)
-    }), 30_000)
+  it.live(
+    "demo --json prints exactly one JSON document; a closed stdout ends it quietly",
+    () =>
+      Effect.gen(function*() {
+        const run = yield* cli(["demo", "--json"], { home: freshHome() })
+        assert.strictEqual(run.code, 0, run.stderr)
+        const document = JSON.parse(run.stdout)
+        assert.strictEqual(document.steps.length, 4)
+        assert.strictEqual(run.stdout.trim().split("\n").length, 1)
+        const piped = yield* cli(["demo"], { home: freshHome(), closeStdoutEarly: true })
+        assert.strictEqual(piped.code, 0)
+        assert.notMatch(piped.stderr, /EPIPE|Error|at .*\.js:\d+/)
+      }),
+    30_000
+  )
 
-  it.scopedLive("Ctrl-C exits 130 and SIGTERM 143, while login waits and at a prompt, ending the line and saving nothing", () =>
-    Effect.gen(function*() {
-      const fake = yield* PlexFake.serve()
-      for (const [name, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
-        const home = freshHome()
-        const waiting = yield* cli(["login"], { home, env: { ...against(fake), PLEX_CLIENT_IDENTIFIER: "cli-tests" }, signal: { name, after: /Open this link/ } })
-        assert.strictEqual(waiting.code, code, waiting.stderr)
-        assert.isTrue(waiting.stderr.endsWith("\n"))
-        assert.isFalse(fs.existsSync(configPath(home)))
-        const prompted = yield* cli(["signin", "--login", "demo", "--save"], { home, env: { ...against(fake), PLEX_CLIENT_IDENTIFIER: "cli-tests" }, signal: { name, after: /Password: / } })
-        assert.strictEqual(prompted.code, code, prompted.stderr)
-        assert.isTrue(prompted.stderr.endsWith("\n"))
-        assert.notInclude(prompted.stderr, "effect-plex:")
-        assert.isFalse(fs.existsSync(configPath(home)))
-      }
-    }), 60_000)
+  it.scopedLive(
+    "Ctrl-C exits 130 and SIGTERM 143, while login waits and at a prompt, ending the line and saving nothing",
+    () =>
+      Effect.gen(function*() {
+        const fake = yield* PlexFake.serve()
+        for (const [name, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+          const home = freshHome()
+          const waiting = yield* cli(["login"], {
+            home,
+            env: { ...against(fake), PLEX_CLIENT_IDENTIFIER: "cli-tests" },
+            signal: { name, after: /Open this link/ }
+          })
+          assert.strictEqual(waiting.code, code, waiting.stderr)
+          assert.isTrue(waiting.stderr.endsWith("\n"))
+          assert.isFalse(fs.existsSync(configPath(home)))
+          const prompted = yield* cli(["signin", "--login", "demo", "--save"], {
+            home,
+            env: { ...against(fake), PLEX_CLIENT_IDENTIFIER: "cli-tests" },
+            signal: { name, after: /Password: / }
+          })
+          assert.strictEqual(prompted.code, code, prompted.stderr)
+          assert.isTrue(prompted.stderr.endsWith("\n"))
+          assert.notInclude(prompted.stderr, "effect-plex:")
+          assert.isFalse(fs.existsSync(configPath(home)))
+        }
+      }),
+    60_000
+  )
 
   // A real terminal: `script` (util-linux) runs the CLI on a pseudo-terminal,
   // and Ctrl-C is pressed once the password prompt shows. The hidden prompt
@@ -252,198 +299,283 @@ describe("effect-plex CLI", () => {
       child.on("close", (code) => resume(Effect.succeed({ code, screen })))
     })
 
-  it.live("in a terminal, Ctrl-C at the hidden password prompt exits 130 and ends the line; NO_COLOR takes the colour out", () =>
-    Effect.gen(function*() {
-      const coloured = yield* ctrlCAtPrompt()
-      assert.strictEqual(coloured.code, 130, coloured.screen)
-      assert.isTrue(coloured.screen.endsWith("\r\n"), JSON.stringify(coloured.screen.slice(-40)))
-      assert.notInclude(coloured.screen, "effect-plex:")
-      assert.match(coloured.screen, /\u001b\[[0-9;]*m/)
-      const plain = yield* ctrlCAtPrompt({ NO_COLOR: "1" })
-      assert.strictEqual(plain.code, 130, plain.screen)
-      assert.include(plain.screen, "Password")
-      assert.notMatch(plain.screen, /\u001b\[[0-9;]*m/)
-    }), 30_000)
+  it.live(
+    "in a terminal, Ctrl-C at the hidden password prompt exits 130 and ends the line; NO_COLOR takes the colour out",
+    () =>
+      Effect.gen(function*() {
+        const coloured = yield* ctrlCAtPrompt()
+        assert.strictEqual(coloured.code, 130, coloured.screen)
+        assert.isTrue(coloured.screen.endsWith("\r\n"), JSON.stringify(coloured.screen.slice(-40)))
+        assert.notInclude(coloured.screen, "effect-plex:")
+        assert.match(coloured.screen, /\u001b\[[0-9;]*m/)
+        const plain = yield* ctrlCAtPrompt({ NO_COLOR: "1" })
+        assert.strictEqual(plain.code, 130, plain.screen)
+        assert.include(plain.screen, "Password")
+        assert.notMatch(plain.screen, /\u001b\[[0-9;]*m/)
+      }),
+    30_000
+  )
 
-  it.live("a mistyped command names the nearest one and exits 2; help is plain when piped", () =>
-    Effect.gen(function*() {
-      const typo = yield* cli(["whoam"], { home: freshHome() })
-      assert.strictEqual(typo.code, 2)
-      assert.strictEqual(typo.stderr.trim(), "effect-plex: unknown command 'whoam'. Did you mean 'whoami'? Run `effect-plex --help` for the list.")
-      const help = yield* cli(["whoami", "--help"], { home: freshHome() })
-      assert.strictEqual(help.code, 0, help.stderr)
-      assert.include(help.stdout, "Print one JSON document instead of a table")
-      assert.notMatch(help.stdout + help.stderr, /\u001b\[/)
-    }), 30_000)
+  it.live(
+    "a mistyped command names the nearest one and exits 2; help is plain when piped",
+    () =>
+      Effect.gen(function*() {
+        const typo = yield* cli(["whoam"], { home: freshHome() })
+        assert.strictEqual(typo.code, 2)
+        assert.strictEqual(
+          typo.stderr.trim(),
+          "effect-plex: unknown command 'whoam'. Did you mean 'whoami'? Run `effect-plex --help` for the list."
+        )
+        const help = yield* cli(["whoami", "--help"], { home: freshHome() })
+        assert.strictEqual(help.code, 0, help.stderr)
+        assert.include(help.stdout, "Print one JSON document instead of a table")
+        assert.notMatch(help.stdout + help.stderr, /\u001b\[/)
+        // Usage names the program, and each flag's help is its own description.
+        assert.match(help.stdout, /^\$ effect-plex whoami \[--json\]/m)
+        assert.notInclude(help.stdout, "A true or false value.")
+        const flags = [...help.stdout.matchAll(/^--([a-z-]+)[^\n]*\n\n {2}(.*)$/gm)]
+        assert.isAbove(flags.length, 3)
+        for (const [, flag, description] of flags) assert.notMatch(description!, /^(A |This setting)/, flag)
+      }),
+    30_000
+  )
 
-  it.scopedLive("signin --password-stdin reads the password from standard input, as docker login does", () =>
-    Effect.gen(function*() {
-      const fake = yield* PlexFake.serve()
-      const env = { ...against(fake), PLEX_CLIENT_IDENTIFIER: "cli-tests" }
-      const run = yield* cli(["signin", "--login", "demo", "--password-stdin", "--json"], { home: freshHome(), input: `${PlexFake.demoAccount.password}\n`, env })
-      assert.strictEqual(run.code, 0, run.stderr)
-      assert.strictEqual(JSON.parse(run.stdout).username, "demo")
-      assert.notInclude(run.stderr, "Password:")
-      const empty = yield* cli(["signin", "--login", "demo"], { home: freshHome(), input: "", env })
-      assert.strictEqual(empty.code, 1)
-      assert.include(empty.stderr, "--password-stdin")
-      const noLogin = yield* cli(["signin", "--password-stdin", "--save"], { home: freshHome(), input: "pw\n", env })
-      assert.strictEqual(noLogin.code, 2)
-      assert.strictEqual(noLogin.stderr.trim(), "effect-plex: --password-stdin needs --login: standard input holds only the password")
-      // Many short lines count towards the same 64 KiB as one long one.
-      const lines = yield* cli(["signin", "--login", "demo", "--password-stdin"], { home: freshHome(), input: "p\n".repeat(100_000), env })
-      assert.strictEqual(lines.code, 1)
-      assert.include(lines.stderr, "longer than 64 KiB")
-    }), 30_000)
+  it.scopedLive(
+    "signin --password-stdin reads the password from standard input, as docker login does",
+    () =>
+      Effect.gen(function*() {
+        const fake = yield* PlexFake.serve()
+        const env = { ...against(fake), PLEX_CLIENT_IDENTIFIER: "cli-tests" }
+        const run = yield* cli(["signin", "--login", "demo", "--password-stdin", "--json"], {
+          home: freshHome(),
+          input: `${PlexFake.demoAccount.password}\n`,
+          env
+        })
+        assert.strictEqual(run.code, 0, run.stderr)
+        assert.strictEqual(JSON.parse(run.stdout).username, "demo")
+        assert.notInclude(run.stderr, "Password:")
+        const empty = yield* cli(["signin", "--login", "demo"], { home: freshHome(), input: "", env })
+        assert.strictEqual(empty.code, 1)
+        assert.include(empty.stderr, "--password-stdin")
+        const noLogin = yield* cli(["signin", "--password-stdin", "--save"], { home: freshHome(), input: "pw\n", env })
+        assert.strictEqual(noLogin.code, 2)
+        assert.strictEqual(
+          noLogin.stderr.trim(),
+          "effect-plex: --password-stdin needs --login: standard input holds only the password"
+        )
+        // Many short lines count towards the same 64 KiB as one long one.
+        const lines = yield* cli(["signin", "--login", "demo", "--password-stdin"], {
+          home: freshHome(),
+          input: "p\n".repeat(100_000),
+          env
+        })
+        assert.strictEqual(lines.code, 1)
+        assert.include(lines.stderr, "longer than 64 KiB")
+      }),
+    30_000
+  )
 
-  it.scopedLive("signin prompts for the password, never echoes it, and saves the token with mode 0600", () =>
-    Effect.gen(function*() {
-      const fake = yield* PlexFake.serve()
-      const home = freshHome()
-      const run = yield* cli(["signin", "--login", "demo", "--save", "--json"], {
-        home,
-        input: `${PlexFake.demoAccount.password}\n`,
-        env: against(fake)
-      })
-      assert.strictEqual(run.code, 0, run.stderr)
-      assert.include(run.stderr, "Password: ")
-      assert.notInclude(run.stdout + run.stderr, PlexFake.demoAccount.password)
-      const printed = JSON.parse(run.stdout)
-      assert.strictEqual(printed.username, "demo")
-      assert.isUndefined(printed.token)
-      const file = configPath(home)
-      assert.strictEqual(fs.statSync(file).mode & 0o777, 0o600)
-      const saved = JSON.parse(fs.readFileSync(file, "utf8"))
-      assert.match(saved.token, /^fake-/)
-      assert.notInclude(run.stdout + run.stderr, saved.token)
+  it.scopedLive(
+    "signin prompts for the password, never echoes it, and saves the token with mode 0600",
+    () =>
+      Effect.gen(function*() {
+        const fake = yield* PlexFake.serve()
+        const home = freshHome()
+        const run = yield* cli(["signin", "--login", "demo", "--save", "--json"], {
+          home,
+          input: `${PlexFake.demoAccount.password}\n`,
+          env: against(fake)
+        })
+        assert.strictEqual(run.code, 0, run.stderr)
+        assert.include(run.stderr, "Password: ")
+        assert.notInclude(run.stdout + run.stderr, PlexFake.demoAccount.password)
+        const printed = JSON.parse(run.stdout)
+        assert.strictEqual(printed.username, "demo")
+        assert.isUndefined(printed.token)
+        const file = configPath(home)
+        assert.strictEqual(fs.statSync(file).mode & 0o777, 0o600)
+        const saved = JSON.parse(fs.readFileSync(file, "utf8"))
+        assert.match(saved.token, /^fake-/)
+        assert.notInclude(run.stdout + run.stderr, saved.token)
 
-      const whoami = yield* cli(["whoami"], { home, env: against(fake) })
-      assert.strictEqual(whoami.code, 0, whoami.stderr)
-      assert.include(whoami.stdout, "demo@example.com")
-      assert.notInclude(whoami.stdout, saved.token)
-      const shown = yield* cli(["whoami", "--show-token", "--json"], { home, env: against(fake) })
-      assert.strictEqual(JSON.parse(shown.stdout).token, saved.token)
+        const whoami = yield* cli(["whoami"], { home, env: against(fake) })
+        assert.strictEqual(whoami.code, 0, whoami.stderr)
+        assert.include(whoami.stdout, "demo@example.com")
+        assert.notInclude(whoami.stdout, saved.token)
+        const shown = yield* cli(["whoami", "--show-token", "--json"], { home, env: against(fake) })
+        assert.strictEqual(JSON.parse(shown.stdout).token, saved.token)
 
-      yield* fake.revokeToken(saved.token)
-      const revoked = yield* cli(["whoami"], { home, env: against(fake) })
-      assert.strictEqual(revoked.code, 1)
-      assert.strictEqual(revoked.stderr.trim().split("\n").length, 1)
-      assert.match(revoked.stderr, /did not accept the token: sign in again/)
-      const verbose = yield* cli(["whoami", "--verbose"], { home, env: against(fake) })
-      assert.isAbove(verbose.stderr.trim().split("\n").length, 1)
-      assert.notInclude(verbose.stderr, saved.token)
-    }), 30_000)
+        yield* fake.revokeToken(saved.token)
+        const revoked = yield* cli(["whoami"], { home, env: against(fake) })
+        assert.strictEqual(revoked.code, 1)
+        assert.strictEqual(revoked.stderr.trim().split("\n").length, 1)
+        assert.match(revoked.stderr, /did not accept the token: sign in again/)
+        const verbose = yield* cli(["whoami", "--verbose"], { home, env: against(fake) })
+        assert.isAbove(verbose.stderr.trim().split("\n").length, 1)
+        assert.notInclude(verbose.stderr, saved.token)
+      }),
+    30_000
+  )
 
-  it.scopedLive("asks for the verification code when Plex answers 1029, without echoing either secret", () =>
-    Effect.gen(function*() {
-      const fake = yield* PlexFake.serve({ accounts: [{ username: "ann", password: "pw-ann-secret", verificationCode: "424242" }] })
-      const run = yield* cli(["signin", "--login", "ann"], { home: freshHome(), input: "pw-ann-secret\n424242\n", env: against(fake) })
-      assert.strictEqual(run.code, 0, run.stderr)
-      assert.include(run.stderr, "Password: ")
-      assert.include(run.stderr, "Verification code: ")
-      assert.include(run.stdout, "two-factor  on")
-      assert.notInclude(run.stdout + run.stderr, "pw-ann-secret")
-      assert.notInclude(run.stdout + run.stderr, "424242")
+  it.scopedLive(
+    "asks for the verification code when Plex answers 1029, without echoing either secret",
+    () =>
+      Effect.gen(function*() {
+        const fake = yield* PlexFake.serve({
+          accounts: [{ username: "ann", password: "pw-ann-secret", verificationCode: "424242" }]
+        })
+        const run = yield* cli(["signin", "--login", "ann"], {
+          home: freshHome(),
+          input: "pw-ann-secret\n424242\n",
+          env: against(fake)
+        })
+        assert.strictEqual(run.code, 0, run.stderr)
+        assert.include(run.stderr, "Password: ")
+        assert.include(run.stderr, "Verification code: ")
+        assert.include(run.stdout, "two-factor  on")
+        assert.notInclude(run.stdout + run.stderr, "pw-ann-secret")
+        assert.notInclude(run.stdout + run.stderr, "424242")
 
-      const noCode = yield* cli(["signin", "--login", "ann"], { home: freshHome(), input: "pw-ann-secret\n", env: against(fake) })
-      assert.strictEqual(noCode.code, 1)
-      assert.match(noCode.stderr, /effect-plex: Plex wants a verification code: run again with --code/)
-      const withFlag = yield* cli(["signin", "--login", "ann", "--code", "424242"], { home: freshHome(), input: "pw-ann-secret\n", env: against(fake) })
-      assert.strictEqual(withFlag.code, 0, withFlag.stderr)
-    }), 30_000)
+        const noCode = yield* cli(["signin", "--login", "ann"], {
+          home: freshHome(),
+          input: "pw-ann-secret\n",
+          env: against(fake)
+        })
+        assert.strictEqual(noCode.code, 1)
+        assert.match(noCode.stderr, /effect-plex: Plex wants a verification code: run again with --code/)
+        const withFlag = yield* cli(["signin", "--login", "ann", "--code", "424242"], {
+          home: freshHome(),
+          input: "pw-ann-secret\n",
+          env: against(fake)
+        })
+        assert.strictEqual(withFlag.code, 0, withFlag.stderr)
+      }),
+    30_000
+  )
 
-  it.scopedLive("reports a lock-out in one line, and runs transient-token and source-info", () =>
-    Effect.gen(function*() {
-      const fake = yield* PlexFake.serve({ lockoutAfter: 1 })
-      const home = freshHome()
-      yield* cli(["signin", "--login", "demo"], { home, input: "wrong\n", env: against(fake) })
-      const locked = yield* cli(["signin", "--login", "demo"], { home, input: `${PlexFake.demoAccount.password}\n`, env: against(fake) })
-      assert.strictEqual(locked.code, 1)
-      assert.match(locked.stderr, /locked sign-in from this IP/)
-      assert.notMatch(locked.stderr, /at .*\.js:\d+/)
+  it.scopedLive(
+    "reports a lock-out in one line, and runs transient-token and source-info",
+    () =>
+      Effect.gen(function*() {
+        const fake = yield* PlexFake.serve({ lockoutAfter: 1 })
+        const home = freshHome()
+        yield* cli(["signin", "--login", "demo"], { home, input: "wrong\n", env: against(fake) })
+        const locked = yield* cli(["signin", "--login", "demo"], {
+          home,
+          input: `${PlexFake.demoAccount.password}\n`,
+          env: against(fake)
+        })
+        assert.strictEqual(locked.code, 1)
+        assert.match(locked.stderr, /locked sign-in from this IP/)
+        assert.notMatch(locked.stderr, /at .*\.js:\d+/)
 
-      const token = Redacted.value(yield* fake.issueToken("demo"))
-      const env = { ...against(fake), PLEX_TOKEN: token }
-      const transient = yield* cli(["transient-token", "--json", "--show-token"], { home, env })
-      assert.match(JSON.parse(transient.stdout).token, /^transient-/)
-      const source = yield* cli(["source-info", PlexFake.demoSource.source, "--json"], { home, env })
-      assert.strictEqual(source.code, 0, source.stderr)
-      assert.strictEqual(JSON.parse(source.stdout).connections.length, 3)
-      assert.notInclude(source.stdout + source.stderr, token)
-    }), 30_000)
+        const token = Redacted.value(yield* fake.issueToken("demo"))
+        const env = { ...against(fake), PLEX_TOKEN: token }
+        const transient = yield* cli(["transient-token", "--json", "--show-token"], { home, env })
+        assert.match(JSON.parse(transient.stdout).token, /^transient-/)
+        const source = yield* cli(["source-info", PlexFake.demoSource.source, "--json"], { home, env })
+        assert.strictEqual(source.code, 0, source.stderr)
+        assert.strictEqual(JSON.parse(source.stdout).connections.length, 3)
+        assert.notInclude(source.stdout + source.stderr, token)
+      }),
+    30_000
+  )
 
-  it.scopedLive("keeps one client identifier across runs (mode 0600), and rejects bad usage with exit code 2", () =>
-    Effect.gen(function*() {
-      const fake = yield* PlexFake.serve()
-      const home = freshHome()
-      const file = path.join(home, "config", "effect-plex", "client-identifier")
-      const token = Redacted.value(yield* fake.issueToken("demo"))
-      yield* cli(["whoami"], { home, env: { ...against(fake), PLEX_TOKEN: token } })
-      const first = fs.readFileSync(file, "utf8").trim()
-      assert.strictEqual(fs.statSync(file).mode & 0o777, 0o600)
-      yield* cli(["whoami"], { home, env: { ...against(fake), PLEX_TOKEN: token } })
-      assert.strictEqual(fs.readFileSync(file, "utf8").trim(), first)
-      assert.match(first, /^[0-9a-f-]{36}$/)
-      const sent = (yield* fake.journal).filter((e) => e.path === "/api/v2/user").map((e) => e.headers["x-plex-client-identifier"])
-      assert.deepStrictEqual(sent, [first, first])
-      const bad = yield* cli(["whoami", "--no-such-flag"], { home })
-      assert.strictEqual(bad.code, 2)
-    }), 30_000)
+  it.scopedLive(
+    "keeps one client identifier across runs (mode 0600), and rejects bad usage with exit code 2",
+    () =>
+      Effect.gen(function*() {
+        const fake = yield* PlexFake.serve()
+        const home = freshHome()
+        const file = path.join(home, "config", "effect-plex", "client-identifier")
+        const token = Redacted.value(yield* fake.issueToken("demo"))
+        yield* cli(["whoami"], { home, env: { ...against(fake), PLEX_TOKEN: token } })
+        const first = fs.readFileSync(file, "utf8").trim()
+        assert.strictEqual(fs.statSync(file).mode & 0o777, 0o600)
+        yield* cli(["whoami"], { home, env: { ...against(fake), PLEX_TOKEN: token } })
+        assert.strictEqual(fs.readFileSync(file, "utf8").trim(), first)
+        assert.match(first, /^[0-9a-f-]{36}$/)
+        const sent = (yield* fake.journal).filter((e) => e.path === "/api/v2/user").map((e) =>
+          e.headers["x-plex-client-identifier"]
+        )
+        assert.deepStrictEqual(sent, [first, first])
+        const bad = yield* cli(["whoami", "--no-such-flag"], { home })
+        assert.strictEqual(bad.code, 2)
+      }),
+    30_000
+  )
 
-  it.live("login runs the PIN flow end to end on the embedded fake, showing the link and never the token", () =>
-    Effect.gen(function*() {
-      const run = yield* cli(["login", "--fake"], { home: freshHome() })
-      assert.strictEqual(run.code, 0, run.stderr)
-      assert.match(run.stderr, /Open this link to sign in:\n  https:\/\/app\.plex\.tv\/auth#\?clientID=[0-9a-f-]{36}&code=[A-Z0-9]{25}&context\[device\]\[product\]=effect-plex%20CLI/)
-      assert.include(run.stdout, "username    demo")
-      assert.notMatch(run.stdout + run.stderr, /fake-[0-9a-z]{8}/)
-      const short = yield* cli(["login", "--short", "--json", "--fake"], { home: freshHome() })
-      assert.strictEqual(short.code, 0, short.stderr)
-      assert.match(short.stderr, /Go to https:\/\/plex\.tv\/link and enter [A-Z0-9]{4}/)
-      assert.strictEqual(JSON.parse(short.stdout).username, "demo")
-    }), 30_000)
+  it.live(
+    "login runs the PIN flow end to end on the embedded fake, showing the link and never the token",
+    () =>
+      Effect.gen(function*() {
+        const run = yield* cli(["login", "--fake"], { home: freshHome() })
+        assert.strictEqual(run.code, 0, run.stderr)
+        assert.match(
+          run.stderr,
+          /Open this link to sign in:\n  https:\/\/app\.plex\.tv\/auth#\?clientID=[0-9a-f-]{36}&code=[A-Z0-9]{25}&context\[device\]\[product\]=effect-plex%20CLI/
+        )
+        assert.include(run.stdout, "username    demo")
+        assert.notMatch(run.stdout + run.stderr, /fake-[0-9a-z]{8}/)
+        const short = yield* cli(["login", "--short", "--json", "--fake"], { home: freshHome() })
+        assert.strictEqual(short.code, 0, short.stderr)
+        assert.match(short.stderr, /Go to https:\/\/plex\.tv\/link and enter [A-Z0-9]{4}/)
+        assert.strictEqual(JSON.parse(short.stdout).username, "demo")
+      }),
+    30_000
+  )
 
-  it.scopedLive("servers races the connections and shows each candidate; ping and signout manage the token", () =>
-    Effect.gen(function*() {
-      const fake = yield* PlexFake.serve()
-      const home = freshHome()
-      const token = Redacted.value(yield* fake.issueToken("demo"))
-      const env = { ...against(fake), PLEX_TOKEN: token }
-      const [local, remote, relay] = fake.connections
-      yield* fake.setConnection(local!.uri, PlexFake.Connections.unreachable)
-      const listed = yield* cli(["servers", "--json"], { home, env })
-      assert.strictEqual(listed.code, 0, listed.stderr)
-      const [server] = JSON.parse(listed.stdout)
-      assert.strictEqual(server.chosen, remote!.uri)
-      assert.deepStrictEqual(server.candidates.map((c: { kind: string }) => c.kind), ["local", "remote", "relay"])
-      assert.isString(server.candidates[0].failure)
-      assert.isNumber(server.candidates[1].latencyMs)
-      assert.notInclude(listed.stdout, token)
-      yield* fake.setConnection(remote!.uri, PlexFake.Connections.unreachable)
-      yield* fake.setConnection(relay!.uri, PlexFake.Connections.unreachable)
-      const none = yield* cli(["servers"], { home, env })
-      assert.include(none.stdout, "no connection")
+  it.scopedLive(
+    "servers races the connections and shows each candidate; ping and signout manage the token",
+    () =>
+      Effect.gen(function*() {
+        const fake = yield* PlexFake.serve()
+        const home = freshHome()
+        const token = Redacted.value(yield* fake.issueToken("demo"))
+        const env = { ...against(fake), PLEX_TOKEN: token }
+        const [local, remote, relay] = fake.connections
+        yield* fake.setConnection(local!.uri, PlexFake.Connections.unreachable)
+        const listed = yield* cli(["servers", "--json"], { home, env })
+        assert.strictEqual(listed.code, 0, listed.stderr)
+        const [server] = JSON.parse(listed.stdout)
+        assert.strictEqual(server.chosen, remote!.uri)
+        assert.deepStrictEqual(server.candidates.map((c: { kind: string }) => c.kind), ["local", "remote", "relay"])
+        assert.isString(server.candidates[0].failure)
+        assert.isNumber(server.candidates[1].latencyMs)
+        assert.notInclude(listed.stdout, token)
+        yield* fake.setConnection(remote!.uri, PlexFake.Connections.unreachable)
+        yield* fake.setConnection(relay!.uri, PlexFake.Connections.unreachable)
+        const none = yield* cli(["servers"], { home, env })
+        assert.include(none.stdout, "no connection")
 
-      const pinged = yield* cli(["ping"], { home, env })
-      assert.strictEqual(pinged.code, 0, pinged.stderr)
-      const out = yield* cli(["signout"], { home, env })
-      assert.strictEqual(out.code, 0, out.stderr)
-      const after = yield* cli(["whoami"], { home, env })
-      assert.strictEqual(after.code, 1)
-      assert.match(after.stderr, /did not accept the token/)
-    }), 30_000)
+        const pinged = yield* cli(["ping"], { home, env })
+        assert.strictEqual(pinged.code, 0, pinged.stderr)
+        const out = yield* cli(["signout"], { home, env })
+        assert.strictEqual(out.code, 0, out.stderr)
+        const after = yield* cli(["whoami"], { home, env })
+        assert.strictEqual(after.code, 1)
+        assert.match(after.stderr, /did not accept the token/)
+      }),
+    30_000
+  )
 
-  it.scopedLive("demo against a configured Plex runs whoami, transient-token and source-info, without the fake's notice", () =>
-    Effect.gen(function*() {
-      const fake = yield* PlexFake.serve()
-      const token = Redacted.value(yield* fake.issueToken("demo"))
-      const run = yield* cli(["demo"], {
-        home: freshHome(),
-        env: { ...against(fake), PLEX_TOKEN: token, PLEX_SOURCE: PlexFake.demoSource.source }
-      })
-      assert.strictEqual(run.code, 0, run.stderr)
-      assert.notInclude(run.stderr, "No Plex configured")
-      for (const step of ["[1/3] whoami", "[2/3] transient-token", "[3/3] source-info"]) assert.include(run.stdout, step)
-      assert.notInclude(run.stdout + run.stderr, token)
-    }), 30_000)
+  it.scopedLive(
+    "demo against a configured Plex runs whoami, transient-token and source-info, without the fake's notice",
+    () =>
+      Effect.gen(function*() {
+        const fake = yield* PlexFake.serve()
+        const token = Redacted.value(yield* fake.issueToken("demo"))
+        const run = yield* cli(["demo"], {
+          home: freshHome(),
+          env: { ...against(fake), PLEX_TOKEN: token, PLEX_SOURCE: PlexFake.demoSource.source }
+        })
+        assert.strictEqual(run.code, 0, run.stderr)
+        assert.notInclude(run.stderr, "No Plex configured")
+        for (const step of ["[1/3] whoami", "[2/3] transient-token", "[3/3] source-info"]) {
+          assert.include(run.stdout, step)
+        }
+        assert.notInclude(run.stdout + run.stderr, token)
+      }),
+    30_000
+  )
 })

@@ -1,8 +1,11 @@
 // Builds a package of this repository for publishing, from its folder:
 // - ESM and its types in dist/ (tsconfig.build.json);
 // - CommonJS and its types in dist/cjs/, marked as CommonJS for Node;
+// - in both, top-level calls marked /*#__PURE__*/ (as Effect's own builds do),
+//   so that a bundler drops the modules, schemas and tags a program never uses;
 // - for resolvers that ignore `exports` (node10), a folder per public module
 //   (`TokenDetails/package.json`) pointing at the CommonJS build.
+import { transformFileSync } from "@babel/core"
 import { execFileSync } from "node:child_process"
 import * as fs from "node:fs"
 import * as path from "node:path"
@@ -25,6 +28,30 @@ run(
   "dist/cjs"
 )
 fs.writeFileSync(path.join(packageDir, "dist/cjs/package.json"), `${JSON.stringify({ type: "commonjs" })}\n`)
+
+const annotatePure = (file) => {
+  const map = JSON.parse(fs.readFileSync(`${file}.map`, "utf8"))
+  const result = transformFileSync(file, {
+    babelrc: false,
+    configFile: false,
+    plugins: ["babel-plugin-annotate-pure-calls"],
+    inputSourceMap: map,
+    sourceMaps: true,
+    retainLines: true
+  })
+  // The chained map keeps tsc's `sources`, which point at the shipped src/.
+  const { sourcesContent: _unshipped, ...rest } = result.map
+  const chained = { ...rest, file: map.file, sources: map.sources, sourceRoot: map.sourceRoot }
+  const base = path.basename(file)
+  fs.writeFileSync(
+    file,
+    `${result.code.replace(/\n\/\/# sourceMappingURL=.*$/, "")}\n//# sourceMappingURL=${base}.map\n`
+  )
+  fs.writeFileSync(`${file}.map`, JSON.stringify(chained))
+}
+for (const entry of fs.readdirSync(path.join(packageDir, "dist"), { recursive: true })) {
+  if (String(entry).endsWith(".js")) annotatePure(path.join(packageDir, "dist", String(entry)))
+}
 
 const modules = fs.readdirSync(path.join(packageDir, "src"))
   .filter((file) => /^[A-Z].*\.ts$/.test(file))

@@ -6,8 +6,8 @@
  *
  * @since 0.1.0
  */
-import * as FileSystem from "@effect/platform/FileSystem"
 import type { PlatformError } from "@effect/platform/Error"
+import * as FileSystem from "@effect/platform/FileSystem"
 import * as Path from "@effect/platform/Path"
 import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
@@ -85,7 +85,11 @@ const configHome = Effect.gen(function*() {
  */
 export const make = (
   options: ClientIdentityOptions = {}
-): Effect.Effect<ClientIdentityService, ClientIdentityError | ConfigError.ConfigError, FileSystem.FileSystem | Path.Path> =>
+): Effect.Effect<
+  ClientIdentityService,
+  ClientIdentityError | ConfigError.ConfigError,
+  FileSystem.FileSystem | Path.Path
+> =>
   Effect.gen(function*() {
     const fs = yield* FileSystem.FileSystem
     const path = yield* Path.Path

@@ -156,10 +156,13 @@ export interface PollOptions<R = never> {
 }
 
 const expired = (pin: Pin) =>
-  Effect.flatMap(Clock.currentTimeMillis, (now) =>
-    Option.exists(pin.expiresAt, (at) => now >= DateTime.toEpochMillis(at))
-      ? Effect.fail(new PinExpired({ operation: "waitForToken", pinId: pin.id }))
-      : Effect.void)
+  Effect.flatMap(
+    Clock.currentTimeMillis,
+    (now) =>
+      Option.exists(pin.expiresAt, (at) => now >= DateTime.toEpochMillis(at))
+        ? Effect.fail(new PinExpired({ operation: "waitForToken", pinId: pin.id }))
+        : Effect.void
+  )
 
 // A poll that fails for a passing reason (a 503, a 429, a dropped connection)
 // is retried under the usual policy and, if it still fails, brings no news:
@@ -222,7 +225,8 @@ export const waitForToken = <R = never>(
     Stream.filterMap((current) => current.authToken),
     Stream.runHead,
     Effect.flatMap(Option.match({
-      onNone: () => Effect.zipRight(expired(pin), Effect.fail(new PinNotClaimed({ operation: "waitForToken", pinId: pin.id }))),
+      onNone: () =>
+        Effect.zipRight(expired(pin), Effect.fail(new PinNotClaimed({ operation: "waitForToken", pinId: pin.id }))),
       onSome: Effect.succeed
     })),
     Effect.withSpan("plex.waitForToken")

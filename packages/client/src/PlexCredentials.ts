@@ -89,7 +89,6 @@ const headerValueProblem = (value: string): string | undefined => {
 const encoder = new TextEncoder()
 
 const toHeaderBytes = (value: string): string => {
-  // eslint-disable-next-line no-control-regex
   if (/^[\u0000-\u007f]*$/.test(value)) return value
   let out = ""
   for (const byte of encoder.encode(value)) out += String.fromCharCode(byte)
@@ -132,7 +131,10 @@ const checkToken = (token: Redacted.Redacted<string> | string) => {
   }
   if (!/^[\x21-\x7e]+$/.test(value)) {
     return Effect.fail(
-      new InvalidCredentials({ field: "token", reason: "must be printable ASCII, without spaces or control characters" })
+      new InvalidCredentials({
+        field: "token",
+        reason: "must be printable ASCII, without spaces or control characters"
+      })
     )
   }
   return Effect.succeed(Redacted.isRedacted(token) ? token : Redacted.make(token))
@@ -311,10 +313,11 @@ export const forServer = (
  * @since 0.1.0
  * @category combinators
  */
-export const withToken = (token: Redacted.Redacted<string> | string) =>
-<A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E | InvalidCredentials, R | PlexCredentials> =>
-  Effect.flatMap(
-    Effect.zip(PlexCredentials, checkToken(token)),
-    ([credentials, checked]) =>
-      Effect.provideService(self, PlexCredentials, { ...credentials, token: Option.some(checked) })
-  )
+export const withToken =
+  (token: Redacted.Redacted<string> | string) =>
+  <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E | InvalidCredentials, R | PlexCredentials> =>
+    Effect.flatMap(
+      Effect.zip(PlexCredentials, checkToken(token)),
+      ([credentials, checked]) =>
+        Effect.provideService(self, PlexCredentials, { ...credentials, token: Option.some(checked) })
+    )

@@ -146,7 +146,9 @@ export class RateLimited extends Schema.TaggedError<RateLimited>(id("RateLimited
     const wait = Option.match(this.retryAfter, {
       onNone: () => "",
       onSome: (d) =>
-        Duration.greaterThan(d, Duration.days(1)) ? "; retry after more than a day" : `; retry after ${Duration.format(d)}`
+        Duration.greaterThan(d, Duration.days(1))
+          ? "; retry after more than a day"
+          : `; retry after ${Duration.format(d)}`
     })
     return `${this.operation}: Plex is rate limiting this client (429)${wait}${attemptsSuffix(this.attempts)}`
   }
@@ -433,7 +435,9 @@ export class NoConnection extends Schema.TaggedError<NoConnection>(id("NoConnect
 }) {
   override get message(): string {
     const reasons = this.candidates.map((c) => `${c.uri}: ${c.reason}`).join("; ")
-    return `${this.operation}: no connection to ${this.server} answered${reasons === "" ? " (it lists none)" : ` (${reasons})`}`
+    return `${this.operation}: no connection to ${this.server} answered${
+      reasons === "" ? " (it lists none)" : ` (${reasons})`
+    }`
   }
 }
 

@@ -9,8 +9,6 @@ import type * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import { run } from "./internal/pipeline.js"
-import type { PlexCredentials } from "./PlexCredentials.js"
-import type { CommonError, MissingCredential } from "./PlexError.js"
 import {
   boolWithDefault,
   IntLike,
@@ -20,6 +18,8 @@ import {
   Secret,
   Timestamp
 } from "./internal/schemas.js"
+import type { PlexCredentials } from "./PlexCredentials.js"
+import type { CommonError, MissingCredential } from "./PlexError.js"
 
 /**
  * One way to reach a resource. Connect with `uri`, not `address`: recorded

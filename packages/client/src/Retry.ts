@@ -161,18 +161,19 @@ const withAttempts = <E>(error: E, attempts: number): E => {
  * @since 0.1.0
  * @category combinators
  */
-export const withPolicy = <Out, In, R2>(policy: Schedule.Schedule<Out, In, R2>) =>
-<A, E extends In, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R | R2> =>
-  Effect.suspend(() => {
-    let attempts = 0
-    const attempt = Effect.suspend(() => {
-      attempts++
-      return self
+export const withPolicy =
+  <Out, In, R2>(policy: Schedule.Schedule<Out, In, R2>) =>
+  <A, E extends In, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R | R2> =>
+    Effect.suspend(() => {
+      let attempts = 0
+      const attempt = Effect.suspend(() => {
+        attempts++
+        return self
+      })
+      return Effect.retry(attempt, policy).pipe(
+        Effect.mapError((error) => attempts > 1 ? withAttempts(error, attempts) : error)
+      )
     })
-    return Effect.retry(attempt, policy).pipe(
-      Effect.mapError((error) => attempts > 1 ? withAttempts(error, attempts) : error)
-    )
-  })
 
 /**
  * Bounds each attempt of the calls inside `self` (default 30 seconds). A
@@ -181,9 +182,9 @@ export const withPolicy = <Out, In, R2>(policy: Schedule.Schedule<Out, In, R2>) 
  * @since 0.1.0
  * @category combinators
  */
-export const withAttemptTimeout = (timeout: Duration.DurationInput) =>
-<A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-  Effect.locally(self, currentAttemptTimeout, Duration.decode(timeout))
+export const withAttemptTimeout =
+  (timeout: Duration.DurationInput) => <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+    Effect.locally(self, currentAttemptTimeout, Duration.decode(timeout))
 
 /**
  * Bounds the whole call, retries and waits included.
@@ -191,15 +192,17 @@ export const withAttemptTimeout = (timeout: Duration.DurationInput) =>
  * @since 0.1.0
  * @category combinators
  */
-export const withDeadline = (deadline: Duration.DurationInput) =>
-<A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E | DeadlineExceeded, R> =>
-  Effect.suspend(() => {
-    const watch: DeadlineWatch = { last: undefined }
-    return Effect.timeoutFail(Effect.locally(self, currentDeadlineWatch, watch), {
-      duration: deadline,
-      onTimeout: () => new DeadlineExceeded({ operation: watch.last ?? "unknown", deadline: Duration.decode(deadline) })
+export const withDeadline =
+  (deadline: Duration.DurationInput) =>
+  <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E | DeadlineExceeded, R> =>
+    Effect.suspend(() => {
+      const watch: DeadlineWatch = { last: undefined }
+      return Effect.timeoutFail(Effect.locally(self, currentDeadlineWatch, watch), {
+        duration: deadline,
+        onTimeout: () =>
+          new DeadlineExceeded({ operation: watch.last ?? "unknown", deadline: Duration.decode(deadline) })
+      })
     })
-  })
 
 /**
  * Options of `retry`.
@@ -223,9 +226,10 @@ export interface RetryOptions<Out, R> {
  * @since 0.1.0
  * @category combinators
  */
-export const retry = <Out = unknown, R2 = never>(options: RetryOptions<Out, R2> = {}) =>
-<A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E | DeadlineExceeded, R | R2> => {
-  const withTimeout = options.attemptTimeout === undefined ? self : withAttemptTimeout(options.attemptTimeout)(self)
-  const retried = withPolicy(options.policy ?? (transient as Schedule.Schedule<Out, unknown, R2>))(withTimeout)
-  return options.deadline === undefined ? retried : withDeadline(options.deadline)(retried)
-}
+export const retry =
+  <Out = unknown, R2 = never>(options: RetryOptions<Out, R2> = {}) =>
+  <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E | DeadlineExceeded, R | R2> => {
+    const withTimeout = options.attemptTimeout === undefined ? self : withAttemptTimeout(options.attemptTimeout)(self)
+    const retried = withPolicy(options.policy ?? (transient as Schedule.Schedule<Out, unknown, R2>))(withTimeout)
+    return options.deadline === undefined ? retried : withDeadline(options.deadline)(retried)
+  }

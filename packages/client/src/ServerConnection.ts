@@ -74,7 +74,8 @@ const privateIPv4 = (address: string): boolean => {
   const parts = address.split(".").map(Number)
   if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) return false
   const [a, b] = parts as [number, number, number, number]
-  return a === 127 || a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254)
+  return a === 127 || a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) ||
+    (a === 169 && b === 254)
 }
 
 /**
@@ -109,14 +110,13 @@ const operation = "connect"
 
 // One connection's `/identity`, with the identity headers and the token, if
 // there is one, so the owner sees a known device.
-const probeIdentity: (uri: string) => Effect.Effect<void, CommonError, HttpClient.HttpClient | PlexCredentials> =
-  run({
-    name: "probe",
-    target: "url",
-    method: "GET",
-    path: (uri: string) => `${uri.replace(/\/+$/, "")}/identity`,
-    token: "optional"
-  })
+const probeIdentity: (uri: string) => Effect.Effect<void, CommonError, HttpClient.HttpClient | PlexCredentials> = run({
+  name: "probe",
+  target: "url",
+  method: "GET",
+  path: (uri: string) => `${uri.replace(/\/+$/, "")}/identity`,
+  token: "optional"
+})
 
 const probe = (connection: ResourceConnection) =>
   URL.canParse(connection.uri)
@@ -181,9 +181,10 @@ export const connect = (
         Effect.locally(currentAttemptTimeout, probeTimeout),
         permits.withPermits(1),
         Effect.matchEffect({
-          onFailure: (reason) => Effect.sync(() => {
-            probes[i] = { ...probes[i]!, failure: Option.some(reason) }
-          }),
+          onFailure: (reason) =>
+            Effect.sync(() => {
+              probes[i] = { ...probes[i]!, failure: Option.some(reason) }
+            }),
           onSuccess: () =>
             Effect.flatMap(Clock.currentTimeMillis, (now) => {
               probes[i] = { ...probes[i]!, latency: Option.some(Duration.millis(now - start)) }

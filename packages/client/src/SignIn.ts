@@ -40,8 +40,7 @@ export interface SignInRequest {
  */
 export type SignInError = CommonError | VerificationCodeRequired | SignInLockedOut | InvalidInput
 
-const hasCode = (error: StatusError, code: number) =>
-  error.errors.some((detail) => Option.contains(detail.code, code))
+const hasCode = (error: StatusError, code: number) => error.errors.some((detail) => Option.contains(detail.code, code))
 
 // The same 401 covers a wrong password, a missing code and a lock-out: only
 // Plex's code tells them apart.

@@ -27,8 +27,11 @@ export const ping: () => Effect.Effect<void, CommonError | MissingCredential, Ht
  * @since 0.1.0
  * @category operations
  */
-export const signOut: () => Effect.Effect<void, CommonError | MissingCredential, HttpClient.HttpClient | PlexCredentials> =
-  run({ name: "signOut", target: "plex.tv", method: "DELETE", path: "/users/signout", token: "required" })
+export const signOut: () => Effect.Effect<
+  void,
+  CommonError | MissingCredential,
+  HttpClient.HttpClient | PlexCredentials
+> = run({ name: "signOut", target: "plex.tv", method: "DELETE", path: "/users/signout", token: "required" })
 
 /**
  * What `validate` concluded.

@@ -40,7 +40,9 @@ describe("PlexCredentials", () => {
       const result = yield* build({ clientIdentifier: "ok", token: "SECRET-TOKEN\n" })
       assert.isTrue(result._tag === "Left")
       if (result._tag !== "Left") return
-      for (const text of [result.left.message, String(result.left), JSON.stringify(result.left), util.inspect(result.left)]) {
+      for (
+        const text of [result.left.message, String(result.left), JSON.stringify(result.left), util.inspect(result.left)]
+      ) {
         assert.notInclude(text, "SECRET-TOKEN")
       }
     }))

@@ -1,5 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Duration, Effect, Exit, Fiber, Option, Schedule, TestClock } from "effect"
+import type { Duration } from "effect"
+import { Effect, Exit, Fiber, Option, Schedule, TestClock } from "effect"
 import * as Retry from "../src/Retry.js"
 import { getTokenDetails } from "../src/TokenDetails.js"
 import { provide, userBody } from "./support/plex.js"
@@ -55,7 +56,12 @@ describe("Retry", () => {
   it.effect("backs off exponentially with jitter within the bounds", () =>
     Effect.gen(function*() {
       const http = scripted({ status: 503 })
-      const policy = Retry.makeTransient({ maxAttempts: 5, baseDelay: "1 second", maxDelay: "10 seconds", maxElapsed: "1 hour" })
+      const policy = Retry.makeTransient({
+        maxAttempts: 5,
+        baseDelay: "1 second",
+        maxDelay: "10 seconds",
+        maxElapsed: "1 hour"
+      })
       yield* run(getTokenDetails().pipe(Retry.retry({ policy }), provide(http.layer)), "1 minute")
       const gaps = http.requests.slice(1).map((r, i) => r.at - http.requests[i]!.at)
       assert.strictEqual(gaps.length, 4)
@@ -83,13 +89,19 @@ describe("Retry", () => {
         ),
         "1 minute"
       )
-      assert.deepStrictEqual(Exit.isFailure(exit) && exit.cause._tag === "Fail" ? exit.cause.error._tag : undefined, "DeadlineExceeded")
+      assert.deepStrictEqual(
+        Exit.isFailure(exit) && exit.cause._tag === "Fail" ? exit.cause.error._tag : undefined,
+        "DeadlineExceeded"
+      )
     }))
 
   it.effect("accepts any Schedule of the caller's, and onlyTransient adds the classification", () =>
     Effect.gen(function*() {
       const http = scripted({ status: 503 }, { status: 503 }, ok)
-      const exit = yield* run(getTokenDetails().pipe(Retry.withPolicy(Schedule.spaced("100 millis")), provide(http.layer)), "1 second")
+      const exit = yield* run(
+        getTokenDetails().pipe(Retry.withPolicy(Schedule.spaced("100 millis")), provide(http.layer)),
+        "1 second"
+      )
       assert.isTrue(Exit.isSuccess(exit))
       assert.deepStrictEqual(http.requests.map((r) => r.at), [0, 100, 200])
 
@@ -108,7 +120,11 @@ describe("Retry", () => {
       assert.strictEqual(day.requests.length, 1)
       const minute = scripted(json(429, {}, { "retry-after": "30" }), ok)
       const allowed = Retry.onlyTransient(Schedule.recurs(3), { maxRetryAfter: "1 minute" })
-      assert.isTrue(Exit.isSuccess(yield* run(getTokenDetails().pipe(Retry.retry({ policy: allowed }), provide(minute.layer)), "1 minute")))
+      assert.isTrue(
+        Exit.isSuccess(
+          yield* run(getTokenDetails().pipe(Retry.retry({ policy: allowed }), provide(minute.layer)), "1 minute")
+        )
+      )
       const huge = scripted(json(429, {}, { "retry-after": "9".repeat(400) }))
       const error = yield* Effect.flip(getTokenDetails().pipe(provide(huge.layer)))
       assert.strictEqual(error._tag, "RateLimited")
@@ -119,7 +135,10 @@ describe("Retry", () => {
   it.effect("Retry.none makes exactly one attempt", () =>
     Effect.gen(function*() {
       const http = scripted({ status: 503 }, ok)
-      const exit = yield* run(getTokenDetails().pipe(Retry.retry({ policy: Retry.none }), provide(http.layer)), "1 minute")
+      const exit = yield* run(
+        getTokenDetails().pipe(Retry.retry({ policy: Retry.none }), provide(http.layer)),
+        "1 minute"
+      )
       assert.isTrue(Exit.isFailure(exit))
       assert.strictEqual(http.requests.length, 1)
     }))

@@ -21,9 +21,18 @@ describe("signIn", () => {
     Effect.gen(function*() {
       for (
         const reply of [
-          { status: 401, body: JSON.stringify({ errors: [{ code: 1029, message: "Please enter the verification code", status: 401 }] }) },
+          {
+            status: 401,
+            body: JSON.stringify({
+              errors: [{ code: 1029, message: "Please enter the verification code", status: 401 }]
+            })
+          },
           { status: 401, body: readRealWorld("plextv-error.1029-otp-required-no-status.issue-moviematch-14.json") },
-          { status: 401, body: readRealWorld("plextv-error.1029-otp-required.issue-syncra-29.xml"), headers: { "content-type": "application/xml" } }
+          {
+            status: 401,
+            body: readRealWorld("plextv-error.1029-otp-required.issue-syncra-29.xml"),
+            headers: { "content-type": "application/xml" }
+          }
         ]
       ) {
         const error = failure(yield* Effect.exit(signIn(request).pipe(provide(scripted(reply).layer))))
@@ -34,7 +43,11 @@ describe("signIn", () => {
 
   it.effect("turns code 1031 into SignInLockedOut", () =>
     Effect.gen(function*() {
-      const reply = { status: 401, body: readRealWorld("plextv-error.1031-ip-lockout.issue-syncra-29.xml"), headers: { "content-type": "application/xml" } }
+      const reply = {
+        status: 401,
+        body: readRealWorld("plextv-error.1031-ip-lockout.issue-syncra-29.xml"),
+        headers: { "content-type": "application/xml" }
+      }
       const error = failure(yield* Effect.exit(signIn(request).pipe(provide(scripted(reply).layer))))
       assert.strictEqual(error._tag, "SignInLockedOut")
       if (error._tag === "SignInLockedOut") assert.deepStrictEqual(error.errors[0]!.code, Option.some(1031))
@@ -43,9 +56,15 @@ describe("signIn", () => {
   it.effect("keeps 1001 (bad credentials) as Unauthorized and 1000 as BadRequest", () =>
     Effect.gen(function*() {
       const bad = { status: 401, body: readRealWorld("plextv-error.1001-bad-credentials.issue-webtools-ng-466.json") }
-      assert.strictEqual(failure(yield* Effect.exit(signIn(request).pipe(provide(scripted(bad).layer))))._tag, "Unauthorized")
+      assert.strictEqual(
+        failure(yield* Effect.exit(signIn(request).pipe(provide(scripted(bad).layer))))._tag,
+        "Unauthorized"
+      )
       const missing = { status: 400, body: readRealWorld("plextv-error.1000-missing-client-id.issue-plexpy-7.json") }
-      assert.strictEqual(failure(yield* Effect.exit(signIn(request).pipe(provide(scripted(missing).layer))))._tag, "BadRequest")
+      assert.strictEqual(
+        failure(yield* Effect.exit(signIn(request).pipe(provide(scripted(missing).layer))))._tag,
+        "BadRequest"
+      )
     }))
 
   it.effect("sends the verification code and never a token, even when one is configured", () =>
@@ -111,7 +130,10 @@ describe("signIn", () => {
       const resetFiber = yield* Effect.fork(signIn(request).pipe(Retry.retry(), provide(reset.layer)))
       yield* TestClock.adjust("1 minute")
       const resetError = failure(yield* Fiber.await(resetFiber))
-      assert.deepStrictEqual([resetError._tag, resetError._tag === "TransportError" && resetError.phase], ["TransportError", "request"])
+      assert.deepStrictEqual([resetError._tag, resetError._tag === "TransportError" && resetError.phase], [
+        "TransportError",
+        "request"
+      ])
       assert.strictEqual(reset.requests.length, 1)
 
       const refused = scripted({ transport: "connect ECONNREFUSED" }, { status: 201, body: userBody })

@@ -1,17 +1,31 @@
-import { assert, describe, it } from "@effect/vitest"
 import { PlexFake } from "@effect-plex/testing"
-import { Chunk, ConfigProvider, Duration, Effect, Exit, Fiber, Layer, Option, Redacted, Schedule, Schema, Stream, TestClock } from "effect"
+import { NodeContext } from "@effect/platform-node"
+import { assert, describe, it } from "@effect/vitest"
+import {
+  Chunk,
+  ConfigProvider,
+  Duration,
+  Effect,
+  Exit,
+  Fiber,
+  Layer,
+  Option,
+  Redacted,
+  Schedule,
+  Schema,
+  Stream,
+  TestClock
+} from "effect"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import { NodeContext } from "@effect/platform-node"
 import * as ClientIdentity from "../src/ClientIdentity.js"
 import * as Pin from "../src/Pin.js"
 import { PlexCredentials } from "../src/PlexCredentials.js"
 import { getResources, isServer, Resource } from "../src/Resource.js"
 import { connect, isPrivateAddress } from "../src/ServerConnection.js"
-import { ping, signOut, TokenValidity, validate } from "../src/TokenLifecycle.js"
 import { getTokenDetails } from "../src/TokenDetails.js"
+import { ping, signOut, TokenValidity, validate } from "../src/TokenLifecycle.js"
 import { getTransientToken } from "../src/TransientToken.js"
 import { provide, token } from "./support/plex.js"
 import { scripted } from "./support/scriptedHttp.js"
@@ -21,12 +35,18 @@ const app = (token?: Redacted.Redacted<string>) =>
 
 /** Advances the TestClock in steps, so forked fibers can register their sleeps in between. */
 const advance = (total: Duration.DurationInput, steps = 20) =>
-  Effect.forEach(Array.from({ length: steps }), () => TestClock.adjust(Duration.divide(Duration.decode(total), steps).pipe(Option.getOrThrow)), {
-    discard: true
-  })
+  Effect.forEach(
+    Array.from({ length: steps }),
+    () => TestClock.adjust(Duration.divide(Duration.decode(total), steps).pipe(Option.getOrThrow)),
+    {
+      discard: true
+    }
+  )
 
-const withFake = <A, E, R>(body: (fake: PlexFake.PlexFakeService) => Effect.Effect<A, E, R>, options: PlexFake.PlexFakeOptions = {}) =>
-  Effect.flatMap(PlexFake.PlexFake, body).pipe(Effect.provide(Layer.fresh(PlexFake.layer(options))))
+const withFake = <A, E, R>(
+  body: (fake: PlexFake.PlexFakeService) => Effect.Effect<A, E, R>,
+  options: PlexFake.PlexFakeOptions = {}
+) => Effect.flatMap(PlexFake.PlexFake, body).pipe(Effect.provide(Layer.fresh(PlexFake.layer(options))))
 
 describe("PIN login", () => {
   it.effect("creates a strong PIN, builds the Auth App URL, and waits for the token once claimed", () =>
@@ -135,7 +155,10 @@ describe("resources and connection racing", () => {
       Effect.gen(function*() {
         const { server } = yield* discover(fake)
         assert.strictEqual(server.clientIdentifier, PlexFake.machineIdentifier)
-        assert.deepStrictEqual(server.connections.map((c) => [c.local, c.relay]), [[true, false], [false, false], [false, true]])
+        assert.deepStrictEqual(server.connections.map((c) => [c.local, c.relay]), [[true, false], [false, false], [
+          false,
+          true
+        ]])
         assert.isTrue(Option.isSome(server.accessToken))
         const token = yield* fake.issueToken("demo")
         const withoutRelay = yield* getResources({ includeRelay: false }).pipe(Effect.provide(app(token)))
@@ -169,13 +192,17 @@ describe("resources and connection racing", () => {
         const [local, remote, relay] = fake.connections
         yield* fake.setConnection(local!.uri, PlexFake.Connections.hang)
         yield* fake.setConnection(relay!.uri, PlexFake.Connections.slow("10 seconds"))
-        const racing = yield* Effect.fork(connect(server, { graceWindow: "250 millis" }).pipe(Effect.provide(app(token))))
+        const racing = yield* Effect.fork(
+          connect(server, { graceWindow: "250 millis" }).pipe(Effect.provide(app(token)))
+        )
         yield* advance("250 millis", 10)
         const connected = yield* Fiber.join(racing)
         assert.strictEqual(connected.connection.uri, remote!.uri)
         const journal = yield* fake.journal
         const statusOf = (uri: string) =>
-          journal.filter((e) => e.path.endsWith("/identity")).find((e) => uri === remote!.uri ? e.status === 200 : e.status === "interrupted")
+          journal.filter((e) => e.path.endsWith("/identity")).find((e) =>
+            uri === remote!.uri ? e.status === 200 : e.status === "interrupted"
+          )
         assert.isDefined(statusOf(remote!.uri))
         assert.strictEqual(journal.filter((e) => e.status === "interrupted").length, 2)
       })
@@ -218,7 +245,10 @@ describe("resources and connection racing", () => {
       const resource = Schema.decodeSync(Resource)({
         clientIdentifier: "many",
         accessToken: "resource-token",
-        connections: [...uris.map((uri) => ({ uri })), { uri: "https://192-168-1-2.abc.plex.direct:32400", local: true }]
+        connections: [...uris.map((uri) => ({ uri })), {
+          uri: "https://192-168-1-2.abc.plex.direct:32400",
+          local: true
+        }]
       })
       const http = scripted({ hang: true })
       const racing = yield* Effect.fork(
@@ -240,17 +270,42 @@ describe("resources and connection racing", () => {
       const error = yield* connect(resource).pipe(provide(http.layer), Effect.flip)
       assert.strictEqual(http.requests.length, 0)
       assert.strictEqual(error._tag, "NoConnection")
-      if (error._tag === "NoConnection") assert.isTrue(error.candidates.every((c) => c.reason.includes("allowInsecure")))
+      if (error._tag === "NoConnection") {
+        assert.isTrue(error.candidates.every((c) => c.reason.includes("allowInsecure")))
+      }
       const connected = yield* connect(resource, { allowInsecure: true }).pipe(provide(http.layer))
       assert.strictEqual(connected.connection.uri, "http://203.0.113.9:32400")
       assert.strictEqual(http.requests[0]!.headers["x-plex-token"], token)
     }))
 
   it("isPrivateAddress: loopback, RFC 1918, link-local, and plex.direct names of them", () => {
-    for (const uri of ["http://127.0.0.1:32400", "http://localhost:1", "http://[::1]:1", "http://10.1.2.3", "http://172.16.0.1", "http://172.31.255.255", "http://192.168.1.10:32400", "http://169.254.1.1", "http://[fe80::1]", "https://192-168-1-10.0123abcd.plex.direct:32400"]) {
+    for (
+      const uri of [
+        "http://127.0.0.1:32400",
+        "http://localhost:1",
+        "http://[::1]:1",
+        "http://10.1.2.3",
+        "http://172.16.0.1",
+        "http://172.31.255.255",
+        "http://192.168.1.10:32400",
+        "http://169.254.1.1",
+        "http://[fe80::1]",
+        "https://192-168-1-10.0123abcd.plex.direct:32400"
+      ]
+    ) {
       assert.isTrue(isPrivateAddress(uri), uri)
     }
-    for (const uri of ["http://203.0.113.7", "http://172.32.0.1", "http://192.169.0.1", "http://example.com", "https://203-0-113-7.0123abcd.plex.direct", "http://10.0.0.1.example.com", "not a url"]) {
+    for (
+      const uri of [
+        "http://203.0.113.7",
+        "http://172.32.0.1",
+        "http://192.169.0.1",
+        "http://example.com",
+        "https://203-0-113-7.0123abcd.plex.direct",
+        "http://10.0.0.1.example.com",
+        "not a url"
+      ]
+    ) {
       assert.isFalse(isPrivateAddress(uri), uri)
     }
   })
@@ -260,7 +315,9 @@ describe("resources and connection racing", () => {
       Effect.gen(function*() {
         const { server, token } = yield* discover(fake)
         for (const c of fake.connections) yield* fake.setConnection(c.uri, PlexFake.Connections.hang)
-        const racing = yield* Effect.fork(connect(server, { probeTimeout: "2 seconds" }).pipe(Effect.provide(app(token)), Effect.flip))
+        const racing = yield* Effect.fork(
+          connect(server, { probeTimeout: "2 seconds" }).pipe(Effect.provide(app(token)), Effect.flip)
+        )
         yield* advance(Duration.seconds(2), 10)
         const error = yield* Fiber.join(racing)
         assert.strictEqual(error._tag, "NoConnection")
@@ -286,7 +343,14 @@ describe("token lifecycle", () => {
     withFake((fake) =>
       Effect.gen(function*() {
         const token = yield* fake.issueToken("demo")
-        for (const fault of [PlexFake.Faults.drop, PlexFake.Faults.status(503), PlexFake.Faults.status(403), PlexFake.Faults.htmlBody]) {
+        for (
+          const fault of [
+            PlexFake.Faults.drop,
+            PlexFake.Faults.status(503),
+            PlexFake.Faults.status(403),
+            PlexFake.Faults.htmlBody
+          ]
+        ) {
           yield* fake.inject("user", fault, { times: 1 })
           const verdict = yield* validate().pipe(Effect.provide(app(token)))
           assert.strictEqual(verdict._tag, "Unknown")
@@ -295,7 +359,11 @@ describe("token lifecycle", () => {
         const slow = yield* Effect.fork(validate().pipe(Effect.provide(app(token))))
         yield* TestClock.adjust("30 seconds")
         assert.strictEqual((yield* Fiber.join(slow))._tag, "Unknown")
-        yield* fake.inject("user", PlexFake.Faults.status(422, { body: "<errors><error>Invalid token</error></errors>" }), { times: 1 })
+        yield* fake.inject(
+          "user",
+          PlexFake.Faults.status(422, { body: "<errors><error>Invalid token</error></errors>" }),
+          { times: 1 }
+        )
         assert.strictEqual((yield* validate().pipe(Effect.provide(app(token))))._tag, "Invalid")
       })
     ))
@@ -321,7 +389,9 @@ describe("ClientIdentity", () => {
       // A file where the directory should be: unusable even for root.
       fs.writeFileSync(path.join(home, "my-app"), "not a directory")
       const provider = ConfigProvider.fromMap(new Map([["XDG_CONFIG_HOME", home]]))
-      const error = yield* Effect.flip(ClientIdentity.make({ appName: "my-app" }).pipe(Effect.withConfigProvider(provider)))
+      const error = yield* Effect.flip(
+        ClientIdentity.make({ appName: "my-app" }).pipe(Effect.withConfigProvider(provider))
+      )
       assert.strictEqual(error._tag, "ClientIdentityError")
       if (error._tag === "ClientIdentityError") {
         assert.strictEqual(error.file, path.join(home, "my-app", "client-identifier"))

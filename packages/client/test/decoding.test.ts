@@ -74,7 +74,9 @@ describe("recorded real-world bodies", () => {
     it.effect(`answers ${file}, served as 200, with the typed non-JSON error`, () =>
       Effect.gen(function*() {
         const error = yield* getTokenDetails().pipe(
-          provide(scripted({ status: 200, body: readRealWorld(file), headers: { "content-type": "application/xml" } }).layer),
+          provide(
+            scripted({ status: 200, body: readRealWorld(file), headers: { "content-type": "application/xml" } }).layer
+          ),
           Effect.flip
         )
         assert.strictEqual(error._tag, "NonJsonBody")
@@ -83,11 +85,19 @@ describe("recorded real-world bodies", () => {
   }
 
   it("tolerates the quirks the fixtures README lists", () => {
-    const guest = decodeOk(UserPlexAccount, JSON.parse(readRealWorld("plextv-user.free-guest.plex-api-rs.json")), "guest")
+    const guest = decodeOk(
+      UserPlexAccount,
+      JSON.parse(readRealWorld("plextv-user.free-guest.plex-api-rs.json")),
+      "guest"
+    )
     assert.isTrue(Option.isNone(guest.mailingListStatus))
     assert.isTrue(Option.isNone(guest.rememberExpiresAt))
     assert.deepStrictEqual(guest.username, Option.some(""))
-    const plexpass = decodeOk(UserPlexAccount, JSON.parse(readRealWorld("plextv-user.plexpass.plex-api-rs.json")), "plexpass")
+    const plexpass = decodeOk(
+      UserPlexAccount,
+      JSON.parse(readRealWorld("plextv-user.plexpass.plex-api-rs.json")),
+      "plexpass"
+    )
     assert.deepStrictEqual(plexpass.scrobbleTypes, Option.some("10"))
     assert.deepStrictEqual(Option.map(plexpass.joinedAt, DateTime.toEpochMillis), Option.some(1339124759000))
     assert.isTrue(plexpass.subscriptions.length > 0)
@@ -103,18 +113,40 @@ describe("shapes newer than the June 2025 spec (plex-wire.md §7)", () => {
     const account = decodeOk(UserPlexAccount, {
       ...base,
       mailingListStatus: "removed",
-      profile: { ...base.profile, autoSelectSubtitle: 2, defaultSubtitleForced: 3, watchedIndicator: 3, mediaReviewsVisibility: 7, defaultAudioAccessibility: 1 },
+      profile: {
+        ...base.profile,
+        autoSelectSubtitle: 2,
+        defaultSubtitleForced: 3,
+        watchedIndicator: 3,
+        mediaReviewsVisibility: 7,
+        defaultAudioAccessibility: 1
+      },
       services: [{ identifier: "x", endpoint: "https://x", status: "degraded" }]
     }, "newer")
     const profile = Option.getOrThrow(account.profile)
-    assert.deepStrictEqual([profile.autoSelectSubtitle, profile.defaultSubtitleForced, profile.mediaReviewsVisibility], [Option.some(2), Option.some(3), Option.some(7)])
+    assert.deepStrictEqual(
+      [profile.autoSelectSubtitle, profile.defaultSubtitleForced, profile.mediaReviewsVisibility],
+      [Option.some(2), Option.some(3), Option.some(7)]
+    )
     assert.deepStrictEqual(account.mailingListStatus, Option.some("removed"))
     assert.deepStrictEqual(account.services[0]!.status, Option.some("degraded"))
   })
 
   it("decodes booleans from 0/1 and true/false, and numbers from numeric strings", () => {
-    const account = decodeOk(UserPlexAccount, { ...base, id: "12345", home: 1, guest: "0", twoFactorEnabled: "true", joinedAt: "1339124759" }, "lenient")
-    assert.deepStrictEqual([account.id, account.home, account.guest, account.twoFactorEnabled], [12345, true, false, true])
+    const account = decodeOk(UserPlexAccount, {
+      ...base,
+      id: "12345",
+      home: 1,
+      guest: "0",
+      twoFactorEnabled: "true",
+      joinedAt: "1339124759"
+    }, "lenient")
+    assert.deepStrictEqual([account.id, account.home, account.guest, account.twoFactorEnabled], [
+      12345,
+      true,
+      false,
+      true
+    ])
   })
 
   it("names the path of a missing identity field", () => {
@@ -129,7 +161,11 @@ describe("shapes newer than the June 2025 spec (plex-wire.md §7)", () => {
   it("decodes the JSON transient token and source Device, with a lone Connection or a list", () => {
     const token = decodeOk(TransientToken, { size: 0, token: "transient-1" }, "token")
     assert.strictEqual(Redacted.value(token.token), "transient-1")
-    const device = decodeOk(SourceDevice, { clientIdentifier: "c", accessToken: "t", Connection: { uri: "http://a:1", local: 1 } }, "device")
+    const device = decodeOk(SourceDevice, {
+      clientIdentifier: "c",
+      accessToken: "t",
+      Connection: { uri: "http://a:1", local: 1 }
+    }, "device")
     assert.deepStrictEqual(device.connections.map((c) => [c.uri, c.local]), [["http://a:1", true]])
   })
 })
@@ -150,8 +186,14 @@ describe("the compiled account decoder", () => {
     const compiled = compile(UserPlexAccount)
     const bodies = [
       ...realWorldFiles(".json").filter((f) => f.startsWith("plextv-user.")).map((f) => JSON.parse(readRealWorld(f))),
-      exampleOf(loadSpec("plex-api-spec.yaml"), responseSchema(loadSpec("plex-api-spec.yaml"), "/users/signin", "post", "201")),
-      exampleOf(loadSpec("plex-api-spec-2026-01.yaml"), responseSchema(loadSpec("plex-api-spec-2026-01.yaml"), "/user", "get", "200"))
+      exampleOf(
+        loadSpec("plex-api-spec.yaml"),
+        responseSchema(loadSpec("plex-api-spec.yaml"), "/users/signin", "post", "201")
+      ),
+      exampleOf(
+        loadSpec("plex-api-spec-2026-01.yaml"),
+        responseSchema(loadSpec("plex-api-spec-2026-01.yaml"), "/user", "get", "200")
+      )
     ]
     const encode = Schema.encodeSync(UserPlexAccount)
     for (const body of bodies) {
@@ -172,7 +214,8 @@ describe("the compiled account decoder", () => {
   // own paths; any other field that does not decode is left out and named.
   it("fails where Schema fails on an essential field, naming the same path; leaves out and names any other", () => {
     const base = JSON.parse(readRealWorld("plextv-user.free.plex-api-rs.json"))
-    const paths = (e: ParseResult.ParseError) => ParseResult.ArrayFormatter.formatErrorSync(e).map((i) => i.path.join("."))
+    const paths = (e: ParseResult.ParseError) =>
+      ParseResult.ArrayFormatter.formatErrorSync(e).map((i) => i.path.join("."))
     for (const broken of [{ ...base, id: undefined }, { ...base, uuid: 7 }, { ...base, authToken: null }]) {
       const fast = compile(UserPlexAccount)(broken)
       const slow = Schema.decodeUnknownEither(UserPlexAccount)(broken, { errors: "all" })

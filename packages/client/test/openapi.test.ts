@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { resolve, loadSpec } from "./support/openapi.js"
+import { loadSpec, resolve } from "./support/openapi.js"
 import { operations, plexTvUrl, provide, serverUrl } from "./support/plex.js"
 import { scripted } from "./support/scriptedHttp.js"
 

@@ -30,13 +30,18 @@ describe.each(operations)("$name", (op) => {
 
   it.effect("maps 400 to BadRequest with Plex's errors[]", () =>
     Effect.gen(function*() {
-      const http = scripted(json(400, { errors: [{ code: 1000, message: "X-Plex-Client-Identifier is missing", status: 400 }] }))
+      const http = scripted(
+        json(400, { errors: [{ code: 1000, message: "X-Plex-Client-Identifier is missing", status: 400 }] })
+      )
       const error = failureOf(yield* Effect.exit(op.run().pipe(provide(http.layer))))
       assert.strictEqual(error._tag, "BadRequest")
       if (error._tag !== "BadRequest") return
       assert.strictEqual(error.operation, op.name)
       assert.strictEqual(error.status, 400)
-      assert.deepStrictEqual(error.errors.map((e) => [e.code, e.message]), [[Option.some(1000), Option.some("X-Plex-Client-Identifier is missing")]])
+      assert.deepStrictEqual(error.errors.map((e) => [e.code, e.message]), [[
+        Option.some(1000),
+        Option.some("X-Plex-Client-Identifier is missing")
+      ]])
       assert.include(error.message, "Plex 1000: X-Plex-Client-Identifier is missing")
     }))
 
@@ -45,7 +50,11 @@ describe.each(operations)("$name", (op) => {
       for (
         const [reply, codes] of [
           [json(401, { errors: [{ code: 1001, message: "User could not be authenticated", status: 401 }] }), [1001]],
-          [{ status: 401, body: "<html><head><title>Unauthorized</title></head><body><h1>401 Unauthorized</h1></body></html>", headers: { "content-type": "text/html" } }, []],
+          [{
+            status: 401,
+            body: "<html><head><title>Unauthorized</title></head><body><h1>401 Unauthorized</h1></body></html>",
+            headers: { "content-type": "text/html" }
+          }, []],
           [{ status: 401, body: "" }, []]
         ] as const
       ) {
@@ -61,8 +70,15 @@ describe.each(operations)("$name", (op) => {
       const cases = [
         [{ status: 200, body: "{\"id\": 1, \"uuid\": " }, "MalformedJson"],
         [{ status: 200, body: "" }, "EmptyBody"],
-        [{ status: 200, body: "<MediaContainer size=\"0\" token=\"transient-1\" />", headers: { "content-type": "application/xml" } }, "NonJsonBody"],
-        [{ status: 200, body: "<!doctype html><html></html>", headers: { "content-type": "text/html" } }, "NonJsonBody"],
+        [{
+          status: 200,
+          body: "<MediaContainer size=\"0\" token=\"transient-1\" />",
+          headers: { "content-type": "application/xml" }
+        }, "NonJsonBody"],
+        [
+          { status: 200, body: "<!doctype html><html></html>", headers: { "content-type": "text/html" } },
+          "NonJsonBody"
+        ],
         [json(200, { unexpected: true }), "SchemaMismatch"]
       ] as const
       for (const [reply, tag] of cases) {
@@ -73,13 +89,19 @@ describe.each(operations)("$name", (op) => {
 
   it.effect("fails with TransportError when the connection fails, before or during the response", () =>
     Effect.gen(function*() {
-      const before = failureOf(yield* Effect.exit(op.run().pipe(provide(scripted({ transport: "connect ECONNREFUSED 127.0.0.1:32400" }).layer))))
+      const before = failureOf(
+        yield* Effect.exit(
+          op.run().pipe(provide(scripted({ transport: "connect ECONNREFUSED 127.0.0.1:32400" }).layer))
+        )
+      )
       assert.strictEqual(before._tag, "TransportError")
       if (before._tag === "TransportError") {
         assert.strictEqual(before.phase, "connect")
         assert.include(before.message, "ECONNREFUSED")
       }
-      const during = failureOf(yield* Effect.exit(op.run().pipe(provide(scripted({ status: 200, breakBody: "{\"MediaCont" }).layer))))
+      const during = failureOf(
+        yield* Effect.exit(op.run().pipe(provide(scripted({ status: 200, breakBody: "{\"MediaCont" }).layer)))
+      )
       assert.strictEqual(during._tag, "TransportError")
       if (during._tag === "TransportError") assert.strictEqual(during.phase, "response")
     }))

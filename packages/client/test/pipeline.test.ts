@@ -69,7 +69,14 @@ describe("the tolerant reader: one odd field does not sink a call", () => {
 
       const warnings = lines.filter((line) => line.includes(`"logLevel":"WARN"`))
       assert.strictEqual(warnings.length, 1)
-      for (const path of ["scrobbleTypes", "pin", "joinedAt Expected Unix seconds or an ISO-8601 date", "services.0 identifier is missing"]) {
+      for (
+        const path of [
+          "scrobbleTypes",
+          "pin",
+          "joinedAt Expected Unix seconds or an ISO-8601 date",
+          "services.0 identifier is missing"
+        ]
+      ) {
         assert.include(warnings[0]!, path)
       }
       for (const value of ["1234", "never", "10,"]) assert.notInclude(lines.join("\n"), value)
@@ -108,7 +115,9 @@ describe("the tolerant reader: one odd field does not sink a call", () => {
       assert.deepStrictEqual(server!.connections.map((c) => c.uri), connections.slice(1).map((c: any) => c.uri))
 
       const source = scripted(json(200, {
-        MediaContainer: { Device: { clientIdentifier: "abc", accessToken: "t", Connection: [{ local: 1 }, { uri: "http://a:1" }] } }
+        MediaContainer: {
+          Device: { clientIdentifier: "abc", accessToken: "t", Connection: [{ local: 1 }, { uri: "http://a:1" }] }
+        }
       }))
       const device = yield* getSourceConnectionInformation({ source: "server://abc" }).pipe(provide(source.layer))
       assert.deepStrictEqual(device.connections.map((c) => c.uri), ["http://a:1"])
@@ -164,7 +173,11 @@ describe("the per-attempt timeout", () => {
       const counter = new ForkCounter()
       // With a declared length, as the bench's server sends: the platform's
       // streamed read of an undeclared body forks a fiber of its own.
-      const http = scripted({ status: 200, body: userBody, headers: { "content-length": String(Buffer.byteLength(userBody)) } })
+      const http = scripted({
+        status: 200,
+        body: userBody,
+        headers: { "content-length": String(Buffer.byteLength(userBody)) }
+      })
       yield* getTokenDetails().pipe(Effect.supervised(counter), provide(http.layer))
       assert.strictEqual(counter.forks, 1)
     }))
@@ -172,7 +185,9 @@ describe("the per-attempt timeout", () => {
   it.live("still fails with Timeout under the live clock, and aborts the request", () =>
     Effect.gen(function*() {
       const http = scripted({ hang: true })
-      const error = yield* Effect.flip(getTokenDetails().pipe(Retry.withAttemptTimeout("50 millis"), provide(http.layer)))
+      const error = yield* Effect.flip(
+        getTokenDetails().pipe(Retry.withAttemptTimeout("50 millis"), provide(http.layer))
+      )
       assert.strictEqual(error._tag, "Timeout")
       assert.strictEqual(http.aborted.count, 1)
     }))
@@ -194,7 +209,9 @@ describe("one list of errors", () => {
   it.live("DeadlineExceeded carries the operation", () =>
     Effect.gen(function*() {
       const http = scripted({ hang: true })
-      const error = yield* Effect.flip(getTokenDetails().pipe(Retry.retry({ deadline: "30 millis" }), provide(http.layer)))
+      const error = yield* Effect.flip(
+        getTokenDetails().pipe(Retry.retry({ deadline: "30 millis" }), provide(http.layer))
+      )
       assert.instanceOf(error, DeadlineExceeded)
       assert.isTrue(isPlexError(error))
       assert.strictEqual(error.operation, "getTokenDetails")

@@ -1,6 +1,6 @@
-import { assert, it } from "@effect/vitest"
 import { PlexCredentials, Retry, TokenDetails } from "@effect-plex/client"
 import { PlexFake } from "@effect-plex/testing"
+import { assert, it } from "@effect/vitest"
 import { Effect, Layer, Option } from "effect"
 
 it.effect("README: compose an operation with a retry policy and layers", () =>

@@ -1,6 +1,6 @@
 // -- example start
-import { NodeContext } from "@effect/platform-node"
 import { ClientIdentity } from "@effect-plex/client"
+import { NodeContext } from "@effect/platform-node"
 import { Effect } from "effect"
 
 const identity = ClientIdentity.make({ appName: "my-app" }).pipe(Effect.provide(NodeContext.layer))
@@ -8,7 +8,7 @@ const identity = ClientIdentity.make({ appName: "my-app" }).pipe(Effect.provide(
 // -- example end
 
 import { assert, it } from "@effect/vitest"
-import { ConfigProvider } from "effect"
+import * as ConfigProvider from "effect/ConfigProvider"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"

@@ -1,15 +1,15 @@
 // -- example start
-import { Effect } from "effect"
 import { ping, signOut, validate } from "@effect-plex/client/TokenLifecycle"
+import { Effect } from "effect"
 
-const keepAlive = ping()                                   // refreshes the token
-const end = signOut()                                      // ends it for good
-const check = validate().pipe(Effect.map((v) => v._tag))  // "Valid" | "Invalid" | "Unknown"
+const keepAlive = ping() // refreshes the token
+const end = signOut() // ends it for good
+const check = validate().pipe(Effect.map((v) => v._tag)) // "Valid" | "Invalid" | "Unknown"
 // -- example end
 
 import { PlexFake } from "@effect-plex/testing"
 import { assert, it } from "@effect/vitest"
-import { Layer } from "effect"
+import * as Layer from "effect/Layer"
 import * as PlexCredentials from "../src/PlexCredentials.js"
 import { exampleOf, readmeText } from "./support/readme.js"
 

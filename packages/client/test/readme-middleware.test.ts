@@ -12,21 +12,28 @@ const logged = (client: HttpClient.HttpClient) =>
   )
 // -- example end
 
-import { exampleOf, readmeText } from "./support/readme.js"
 import { assert, it, vi } from "@effect/vitest"
-import { Layer } from "effect"
+import * as Layer from "effect/Layer"
 import * as util from "node:util"
 import { getTokenDetails } from "../src/TokenDetails.js"
 import { credentials, provide, token, userBody } from "./support/plex.js"
+import { exampleOf, readmeText } from "./support/readme.js"
 import { scripted } from "./support/scriptedHttp.js"
 
 it.effect("README: logging requests and responses in your own middleware, with the token redacted", () =>
   Effect.gen(function*() {
     const printed: Array<string> = []
-    const spy = vi.spyOn(console, "log").mockImplementation((...args) => void printed.push(util.inspect(args, { depth: 5 })))
+    const spy = vi.spyOn(console, "log").mockImplementation((...args) =>
+      void printed.push(util.inspect(args, { depth: 5 }))
+    )
     const http = scripted({ status: 200, body: userBody })
-    const wrapped = Layer.effect(HttpClient.HttpClient, Effect.map(HttpClient.HttpClient, logged)).pipe(Layer.provide(http.layer))
-    const account = yield* getTokenDetails().pipe(provide(wrapped, credentials), Effect.ensuring(Effect.sync(() => spy.mockRestore())))
+    const wrapped = Layer.effect(HttpClient.HttpClient, Effect.map(HttpClient.HttpClient, logged)).pipe(
+      Layer.provide(http.layer)
+    )
+    const account = yield* getTokenDetails().pipe(
+      provide(wrapped, credentials),
+      Effect.ensuring(Effect.sync(() => spy.mockRestore()))
+    )
     assert.strictEqual(account.id, 12345)
     assert.strictEqual(http.requests[0]!.headers["x-plex-token"], token)
     assert.isTrue(printed.some((line) => line.includes("x-plex-client-identifier")))

@@ -1,6 +1,6 @@
-import { assert, describe, it } from "@effect/vitest"
 import * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
+import { assert, describe, it } from "@effect/vitest"
 import { Cause, Effect, Exit, Fiber, Layer, Logger, LogLevel, Redacted, TestClock, TestContext } from "effect"
 import * as fc from "fast-check"
 import * as util from "node:util"
@@ -33,7 +33,9 @@ const fixed: Secrets = {
 // (padding, words); the random tail varies what encoding has to cope with.
 // Quotes, backslashes and control characters are left out because JSON would
 // escape them, and the check looks for the raw secret.
-const tail = fc.string({ minLength: 4, maxLength: 24, unit: "grapheme" }).filter((t) => !/["\\\u0000-\u001f\u007f]/.test(t))
+const tail = fc.string({ minLength: 4, maxLength: 24, unit: "grapheme" }).filter((t) =>
+  !/["\\\u0000-\u001f\u007f]/.test(t)
+)
 const tokenTail = fc.stringMatching(/^[A-Za-z0-9._~!$'()*+,;=:@%-]{4,32}$/)
 const secretsArbitrary: fc.Arbitrary<Secrets> = fc.record({
   configuredToken: tokenTail.map((t) => `cfg-${t}`),
@@ -51,11 +53,18 @@ type Operation = readonly [
 const accountBody = (secrets: Secrets) => userBody.replace("\"auth_token\"", JSON.stringify(secrets.accountToken))
 
 const operations: ReadonlyArray<Operation> = [
-  ["getTransientToken", () => getTransientToken(), (s) => json(200, { MediaContainer: { size: 0, token: s.transientToken } })],
+  [
+    "getTransientToken",
+    () => getTransientToken(),
+    (s) => json(200, { MediaContainer: { size: 0, token: s.transientToken } })
+  ],
   [
     "getSourceConnectionInformation",
     () => getSourceConnectionInformation({ source: "server://abc" }),
-    (s) => json(200, { MediaContainer: { Device: { clientIdentifier: "abc", accessToken: s.transientToken, Connection: [] } } })
+    (s) =>
+      json(200, {
+        MediaContainer: { Device: { clientIdentifier: "abc", accessToken: s.transientToken, Connection: [] } }
+      })
   ],
   ["getTokenDetails", () => getTokenDetails(), (s) => ({ status: 200, body: accountBody(s) })],
   [
@@ -69,9 +78,13 @@ const faults: ReadonlyArray<readonly [string, (secrets: Secrets, operation: stri
   ["400", () => json(400, { errors: [{ code: 1000, message: "X-Plex-Client-Identifier is missing", status: 400 }] })],
   ["401", () => json(401, { errors: [{ code: 1001, message: "User could not be authenticated", status: 401 }] })],
   // A server may echo what it was sent.
-  ["401 echoing the token", (s, operation) => json(401, {
-    errors: [{ code: 1001, message: `bad credentials: ${operation === "postUsersSignInData" ? s.signInPassword : s.configuredToken}` }]
-  })],
+  ["401 echoing the token", (s, operation) =>
+    json(401, {
+      errors: [{
+        code: 1001,
+        message: `bad credentials: ${operation === "postUsersSignInData" ? s.signInPassword : s.configuredToken}`
+      }]
+    })],
   ["1029", () => json(401, { errors: [{ code: 1029, message: "Please enter the verification code", status: 401 }] })],
   ["1031", () => json(401, { errors: [{ code: 1031, message: "locked", status: 401 }] })],
   ["429", () => json(429, {}, { "retry-after": "1" })],
@@ -80,7 +93,10 @@ const faults: ReadonlyArray<readonly [string, (secrets: Secrets, operation: stri
   ["malformed", (s) => ({ status: 200, body: `{"authToken": "${s.accountToken}", "id": ` })],
   // V8 quotes the input in some JSON.parse messages.
   ["malformed, quoted back by JSON.parse", (s) => ({ status: 200, body: `{"authToken":${s.accountToken}}` })],
-  ["wrong types", (s) => json(200, { id: "x", uuid: 1, authToken: 42, MediaContainer: { token: 42, note: s.accountToken } })],
+  [
+    "wrong types",
+    (s) => json(200, { id: "x", uuid: 1, authToken: 42, MediaContainer: { token: 42, note: s.accountToken } })
+  ],
   ["empty", () => ({ status: 200, body: "" })],
   ["xml", (s) => ({ status: 200, body: `<user authToken="${s.accountToken}"/>` })],
   // A transport may quote what it was sent: the token, or the sign-in body.
@@ -152,9 +168,14 @@ describe("secret hygiene, as a property over random tokens and passwords", () =>
       fc.asyncProperty(
         secretsArbitrary,
         fc.constantFrom(...operations),
-        fc.constantFrom(["success", (s: Secrets, n: string) => operations.find(([o]) => o === n)![2](s)] as const, ...faults),
+        fc.constantFrom(
+          ["success", (s: Secrets, n: string) => operations.find(([o]) => o === n)![2](s)] as const,
+          ...faults
+        ),
         (secrets, operation, [, reply]) =>
-          Effect.runPromise(checkCall(operation, reply(secrets, operation[0]), secrets).pipe(Effect.provide(TestContext.TestContext)))
+          Effect.runPromise(
+            checkCall(operation, reply(secrets, operation[0]), secrets).pipe(Effect.provide(TestContext.TestContext))
+          )
       ),
       { numRuns: 300 }
     )
@@ -165,8 +186,22 @@ describe("secret hygiene, as a property over random tokens and passwords", () =>
 const encodings: ReadonlyArray<readonly [string, (secret: string) => string]> = [
   ["raw", (x) => x],
   ["JSON-escaped", (x) => JSON.stringify(x).slice(1, -1)],
-  ["JSON-escaped, ASCII only", (x) => JSON.stringify(x).slice(1, -1).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)],
-  ["XML-escaped", (x) => x.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;")],
+  [
+    "JSON-escaped, ASCII only",
+    (x) =>
+      JSON.stringify(x).slice(1, -1).replace(
+        /[\u007f-\uffff]/g,
+        (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
+      )
+  ],
+  [
+    "XML-escaped",
+    (x) =>
+      x.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(
+        /'/g,
+        "&#39;"
+      )
+  ],
   ["percent-encoded", (x) => encodeURIComponent(x)],
   ["percent-encoded, lower-case hex", (x) => encodeURIComponent(x).replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase())],
   ["form-encoded", (x) => encodeURIComponent(x).replace(/%20/g, "+")]
@@ -185,10 +220,20 @@ const echoSecrets: fc.Arbitrary<EchoSecrets> = fc.record({
   code: fc.stringMatching(/^[0-9]{6}$/).map((c) => `code-${c}`)
 })
 
-const echoing: ReadonlyArray<readonly [string, (s: EchoSecrets) => Effect.Effect<unknown, PlexError, HttpClient.HttpClient | PlexCredentials>, (s: EchoSecrets) => string]> = [
+const echoing: ReadonlyArray<
+  readonly [
+    string,
+    (s: EchoSecrets) => Effect.Effect<unknown, PlexError, HttpClient.HttpClient | PlexCredentials>,
+    (s: EchoSecrets) => string
+  ]
+> = [
   ["getTokenDetails", () => getTokenDetails(), (s) => s.token],
   ["getTransientToken", () => getTransientToken(), (s) => s.token],
-  ["postUsersSignInData (password)", (s) => postUsersSignInData({ login: "me", password: s.password }), (s) => s.password],
+  [
+    "postUsersSignInData (password)",
+    (s) => postUsersSignInData({ login: "me", password: s.password }),
+    (s) => s.password
+  ],
   [
     "postUsersSignInData (code)",
     (s) => postUsersSignInData({ login: "me", password: s.password, verificationCode: s.code }),
@@ -199,11 +244,27 @@ const echoing: ReadonlyArray<readonly [string, (s: EchoSecrets) => Effect.Effect
 const latin1 = (text: string) => /^[\x20-\x7e\xa0-\xff]*$/.test(text)
 
 const places: ReadonlyArray<readonly [string, (echo: string) => Reply | undefined]> = [
-  ["Plex's errors[].message (JSON)", (e) => json(401, { errors: [{ code: 1001, message: `bad credentials: ${e}`, status: 401 }] })],
+  [
+    "Plex's errors[].message (JSON)",
+    (e) => json(401, { errors: [{ code: 1001, message: `bad credentials: ${e}`, status: 401 }] })
+  ],
   ["a 500's errors[].message", (e) => json(500, { errors: [{ code: 2000, message: e }] })],
-  ["an XML error's message attribute", (e) => ({ status: 401, body: `<errors><error code="1001" message="${e.replace(/"/g, "&quot;")}"/></errors>`, headers: { "content-type": "application/xml" } })],
-  ["an XML error's text", (e) => ({ status: 403, body: `<error>${e.replace(/</g, "&lt;")}</error>`, headers: { "content-type": "text/xml" } })],
-  ["a 200's Content-Type", (e) => latin1(e) ? { status: 200, body: "<html/>", headers: { "content-type": `text/html; echo=${e}` } } : undefined],
+  [
+    "an XML error's message attribute",
+    (e) => ({
+      status: 401,
+      body: `<errors><error code="1001" message="${e.replace(/"/g, "&quot;")}"/></errors>`,
+      headers: { "content-type": "application/xml" }
+    })
+  ],
+  [
+    "an XML error's text",
+    (e) => ({ status: 403, body: `<error>${e.replace(/</g, "&lt;")}</error>`, headers: { "content-type": "text/xml" } })
+  ],
+  [
+    "a 200's Content-Type",
+    (e) => latin1(e) ? { status: 200, body: "<html/>", headers: { "content-type": `text/html; echo=${e}` } } : undefined
+  ],
   ["a transport error's text", (e) => ({ transport: `write EPIPE: ${e}` })]
 ]
 
@@ -270,14 +331,17 @@ describe("the caller's own HttpClient middleware", () => {
       const http = scripted({ status: 200, body: accountBody(fixed) })
       const logging = Layer.effect(
         HttpClient.HttpClient,
-        Effect.map(HttpClient.HttpClient, (client) => client.pipe(HttpClient.tapRequest((request) => Effect.logInfo(request))))
+        Effect.map(HttpClient.HttpClient, (client) =>
+          client.pipe(HttpClient.tapRequest((request) => Effect.logInfo(request))))
       ).pipe(Layer.provide(http.layer))
       yield* getTokenDetails().pipe(
         provide(logging, { ...credentials, token: fixed.configuredToken }),
         Effect.provide(Logger.replace(Logger.defaultLogger, logger))
       )
       assert.strictEqual(http.requests[0]!.headers["x-plex-token"], fixed.configuredToken)
-      assert.isTrue(lines.some((line) => line.includes("x-plex-client-identifier")))
+      assert.isTrue(lines.some((line) =>
+        line.includes("x-plex-client-identifier")
+      ))
       lines.forEach((line) => assertClean(fixed, "middleware log", line))
     }))
 
@@ -288,15 +352,19 @@ describe("the caller's own HttpClient middleware", () => {
       const wrapped = Layer.effect(HttpClient.HttpClient, Effect.map(HttpClient.HttpClient, middleware)).pipe(
         Layer.provide(http.layer)
       )
-      return yield* Effect.exit(getTokenDetails().pipe(provide(wrapped, { ...credentials, token: fixed.configuredToken })))
+      return yield* Effect.exit(
+        getTokenDetails().pipe(provide(wrapped, { ...credentials, token: fixed.configuredToken }))
+      )
     })
 
   it.effect("the platform redacts only inside its logger: inspect, String and JSON of a request show the token", () =>
     Effect.gen(function*() {
       const seen: Array<string> = []
-      const exit = yield* through(HttpClient.tapRequest((request) =>
-        Effect.sync(() => seen.push(util.inspect(request, { depth: Infinity }), JSON.stringify(request)))
-      ))
+      const exit = yield* through(
+        HttpClient.tapRequest((request) =>
+          Effect.sync(() => seen.push(util.inspect(request, { depth: Infinity }), JSON.stringify(request)))
+        )
+      )
       assert.isTrue(Exit.isSuccess(exit))
       assert.isTrue(seen.some((text) => text.includes(fixed.configuredToken)))
     }))
@@ -306,7 +374,13 @@ describe("the caller's own HttpClient middleware", () => {
       const seen: Array<string> = []
       const exit = yield* through(HttpClient.tapRequest((request) =>
         Effect.sync(() =>
-          seen.push(util.inspect({ method: request.method, url: request.url, headers: Headers.redact(request.headers, "x-plex-token") }))
+          seen.push(
+            util.inspect({
+              method: request.method,
+              url: request.url,
+              headers: Headers.redact(request.headers, "x-plex-token")
+            })
+          )
         )
       ))
       assert.isTrue(Exit.isSuccess(exit))
@@ -321,7 +395,9 @@ describe("the caller's own HttpClient middleware", () => {
         Effect.provide(Logger.replace(Logger.defaultLogger, logger))
       )
       assert.isTrue(Exit.isFailure(broken))
-      const safe = yield* through(HttpClient.tap((response) => Effect.log("plex answered", response.status, response.headers))).pipe(
+      const safe = yield* through(
+        HttpClient.tap((response) => Effect.log("plex answered", response.status, response.headers))
+      ).pipe(
         Effect.provide(Logger.replace(Logger.defaultLogger, logger))
       )
       assert.isTrue(Exit.isSuccess(safe))

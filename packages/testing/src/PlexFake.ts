@@ -37,13 +37,13 @@ import type { AccountSpec } from "./internal/account.js"
 import * as defaults from "./internal/defaults.js"
 import { type Bases, handle } from "./internal/handler.js"
 import { inMemoryClient } from "./internal/memoryClient.js"
-import { serveOnLoopback } from "./internal/server.js"
 import { serverMachineIdentifier } from "./internal/routes.js"
+import { serveOnLoopback } from "./internal/server.js"
 import {
   type ConnectionBehavior,
   type ConnectionSpec,
-  type Fault,
   FakeState,
+  type Fault,
   type JournalEntry,
   type Route,
   type SourceSpec
@@ -52,11 +52,36 @@ import type { FakeRequest, FakeResponse } from "./internal/wire.js"
 
 export type {
   /**
-   * A route of the fake: `signin`, `user`, `transientToken` or `sourceResources`.
+   * Where the fake answers: the plex.tv API base and the Plex Media Server's.
    *
    * @since 0.1.0
    */
-  Route,
+  Bases,
+  /**
+   * How one connection behaves: see `Connections`.
+   *
+   * @since 0.1.0
+   */
+  ConnectionBehavior,
+  /**
+   * One connection of the fake server, as listed by `/resources`.
+   *
+   * @since 0.1.0
+   */
+  ConnectionSpec,
+  /**
+   * A request as the fake sees it: method, URL, lower-case headers, body.
+   *
+   * @since 0.1.0
+   */
+  FakeRequest,
+  /**
+   * The fake's answer: a reply (optionally broken off), a non-text body, or a
+   * dropped connection.
+   *
+   * @since 0.1.0
+   */
+  FakeResponse,
   /**
    * A fault to inject into a route.
    *
@@ -70,42 +95,17 @@ export type {
    */
   JournalEntry,
   /**
+   * A route of the fake: `signin`, `user`, `transientToken` or `sourceResources`.
+   *
+   * @since 0.1.0
+   */
+  Route,
+  /**
    * A source the fake PMS knows, for getSourceConnectionInformation.
    *
    * @since 0.1.0
    */
-  SourceSpec,
-  /**
-   * One connection of the fake server, as listed by `/resources`.
-   *
-   * @since 0.1.0
-   */
-  ConnectionSpec,
-  /**
-   * How one connection behaves: see `Connections`.
-   *
-   * @since 0.1.0
-   */
-  ConnectionBehavior,
-  /**
-   * Where the fake answers: the plex.tv API base and the Plex Media Server's.
-   *
-   * @since 0.1.0
-   */
-  Bases,
-  /**
-   * A request as the fake sees it: method, URL, lower-case headers, body.
-   *
-   * @since 0.1.0
-   */
-  FakeRequest,
-  /**
-   * The fake's answer: a reply (optionally broken off), a non-text body, or a
-   * dropped connection.
-   *
-   * @since 0.1.0
-   */
-  FakeResponse
+  SourceSpec
 }
 
 /**
@@ -192,7 +192,11 @@ export interface PlexFakeService {
   /** Restarts the fake PMS: every transient token is gone. */
   readonly restartServer: Effect.Effect<void>
   /** Queues a fault on a route for the next `times` requests (default: until `clearFaults`). */
-  readonly inject: (route: Route, fault: Fault, options?: { readonly times?: number | undefined }) => Effect.Effect<void>
+  readonly inject: (
+    route: Route,
+    fault: Fault,
+    options?: { readonly times?: number | undefined }
+  ) => Effect.Effect<void>
   readonly clearFaults: Effect.Effect<void>
   /** Approves a PIN (by id or code) for an account, as the user would in the Auth App. */
   readonly claimPin: (pin: number | string, login: string) => Effect.Effect<void>
@@ -218,7 +222,10 @@ export class PlexFake extends Context.Tag("@effect-plex/testing/PlexFake")<PlexF
  */
 export const Faults = {
   /** Answer with this status (and `Retry-After`, e.g. `"7"` or an HTTP-date). */
-  status: (status: number, options?: { readonly retryAfter?: string | undefined; readonly body?: string | undefined }): Fault => ({
+  status: (
+    status: number,
+    options?: { readonly retryAfter?: string | undefined; readonly body?: string | undefined }
+  ): Fault => ({
     _tag: "Status",
     status,
     retryAfter: options?.retryAfter,
@@ -252,7 +259,10 @@ export const Connections = {
   /** Accepts, never answers. */
   hang: { _tag: "Hang" } as ConnectionBehavior,
   /** Answers after a delay on the Effect `Clock`. */
-  slow: (duration: Duration.DurationInput): ConnectionBehavior => ({ _tag: "Slow", millis: Duration.toMillis(duration) })
+  slow: (duration: Duration.DurationInput): ConnectionBehavior => ({
+    _tag: "Slow",
+    millis: Duration.toMillis(duration)
+  })
 }
 
 const accountSpec = (account: FakeAccount, index: number): AccountSpec => ({
@@ -361,8 +371,10 @@ export const httpClient = (fake: PlexFakeService): HttpClient.HttpClient => inMe
  */
 export const layer = (options: PlexFakeOptions = {}): Layer.Layer<PlexFake | HttpClient.HttpClient> =>
   Layer.effectContext(
-    Effect.map(make(options), (fake) =>
-      Context.make(PlexFake, fake).pipe(Context.add(HttpClient.HttpClient, httpClient(fake))))
+    Effect.map(
+      make(options),
+      (fake) => Context.make(PlexFake, fake).pipe(Context.add(HttpClient.HttpClient, httpClient(fake)))
+    )
   )
 
 /**
@@ -378,7 +390,8 @@ export const serve = (
   const port = options.port ?? 0
   return serveOnLoopback(
     port,
-    (origin) => make(options, { plexTvUrl: `${origin}/api/v2`, serverUrl: origin }, defaults.loopbackConnections(origin)),
+    (origin) =>
+      make(options, { plexTvUrl: `${origin}/api/v2`, serverUrl: origin }, defaults.loopbackConnections(origin)),
     (error) => new ServeError({ port, reason: error.code ?? error.message })
   )
 }

@@ -1,11 +1,11 @@
-import { assert, describe, it } from "@effect/vitest"
-import * as HttpClient from "@effect/platform/HttpClient"
 import { PlexCredentials } from "@effect-plex/client/PlexCredentials"
 import * as Retry from "@effect-plex/client/Retry"
 import { signIn } from "@effect-plex/client/SignIn"
 import { getSourceConnectionInformation } from "@effect-plex/client/SourceConnection"
 import { getTokenDetails } from "@effect-plex/client/TokenDetails"
 import { getTransientToken } from "@effect-plex/client/TransientToken"
+import * as HttpClient from "@effect/platform/HttpClient"
+import { assert, describe, it } from "@effect/vitest"
 import { Effect, Exit, Fiber, Layer, Option, Redacted, TestClock } from "effect"
 import * as PlexFake from "../src/PlexFake.js"
 
@@ -26,7 +26,9 @@ describe("PlexFake sign-in", () => {
     withFake(() =>
       Effect.gen(function*() {
         for (const login of ["demo", "DEMO@example.com"]) {
-          const account = yield* signIn({ login, password: PlexFake.demoAccount.password }).pipe(Effect.provide(credentials()))
+          const account = yield* signIn({ login, password: PlexFake.demoAccount.password }).pipe(
+            Effect.provide(credentials())
+          )
           const details = yield* getTokenDetails().pipe(Effect.provide(credentials(account.authToken)))
           assert.strictEqual(details.username._tag === "Some" && details.username.value, "demo")
           assert.strictEqual(details.id, account.id)
@@ -39,11 +41,19 @@ describe("PlexFake sign-in", () => {
       Effect.gen(function*() {
         const wrong = yield* signIn({ login: "ann", password: "nope" }).pipe(Effect.provide(credentials()), Effect.flip)
         assert.strictEqual(wrong._tag, "Unauthorized")
-        const needsCode = yield* signIn({ login: "ann", password: "pw-ann" }).pipe(Effect.provide(credentials()), Effect.flip)
+        const needsCode = yield* signIn({ login: "ann", password: "pw-ann" }).pipe(
+          Effect.provide(credentials()),
+          Effect.flip
+        )
         assert.strictEqual(needsCode._tag, "VerificationCodeRequired")
-        const badCode = yield* signIn({ login: "ann", password: "pw-ann", verificationCode: "000000" }).pipe(Effect.provide(credentials()), Effect.flip)
+        const badCode = yield* signIn({ login: "ann", password: "pw-ann", verificationCode: "000000" }).pipe(
+          Effect.provide(credentials()),
+          Effect.flip
+        )
         assert.strictEqual(badCode._tag, "Unauthorized")
-        const account = yield* signIn({ login: "ann", password: "pw-ann", verificationCode: "424242" }).pipe(Effect.provide(credentials()))
+        const account = yield* signIn({ login: "ann", password: "pw-ann", verificationCode: "424242" }).pipe(
+          Effect.provide(credentials())
+        )
         assert.isTrue(account.twoFactorEnabled)
       }), twoFactor))
 
@@ -51,7 +61,10 @@ describe("PlexFake sign-in", () => {
     withFake((fake) =>
       Effect.gen(function*() {
         yield* fake.setVerificationCode("demo", "111111")
-        const error = yield* signIn({ login: "demo", password: PlexFake.demoAccount.password }).pipe(Effect.provide(credentials()), Effect.flip)
+        const error = yield* signIn({ login: "demo", password: PlexFake.demoAccount.password }).pipe(
+          Effect.provide(credentials()),
+          Effect.flip
+        )
         assert.strictEqual(error._tag, "VerificationCodeRequired")
       })
     ))
@@ -60,10 +73,16 @@ describe("PlexFake sign-in", () => {
     withFake(() =>
       Effect.gen(function*() {
         for (let i = 0; i < 3; i++) {
-          const error = yield* signIn({ login: "demo", password: "wrong" }).pipe(Effect.provide(credentials()), Effect.flip)
+          const error = yield* signIn({ login: "demo", password: "wrong" }).pipe(
+            Effect.provide(credentials()),
+            Effect.flip
+          )
           assert.strictEqual(error._tag, "Unauthorized")
         }
-        const locked = yield* signIn({ login: "demo", password: PlexFake.demoAccount.password }).pipe(Effect.provide(credentials()), Effect.flip)
+        const locked = yield* signIn({ login: "demo", password: PlexFake.demoAccount.password }).pipe(
+          Effect.provide(credentials()),
+          Effect.flip
+        )
         assert.strictEqual(locked._tag, "SignInLockedOut")
         const other = PlexCredentials.layer({ clientIdentifier: "another-client" })
         yield* signIn({ login: "demo", password: PlexFake.demoAccount.password }).pipe(Effect.provide(other))
@@ -90,7 +109,10 @@ describe("PlexFake tokens and PMS", () => {
   it.effect("rejects unknown and revoked tokens with 401", () =>
     withFake((fake) =>
       Effect.gen(function*() {
-        const unknown = yield* getTokenDetails().pipe(Effect.provide(credentials(Redacted.make("made-up"))), Effect.flip)
+        const unknown = yield* getTokenDetails().pipe(
+          Effect.provide(credentials(Redacted.make("made-up"))),
+          Effect.flip
+        )
         assert.strictEqual(unknown._tag, "Unauthorized")
         const token = yield* fake.issueToken("demo")
         yield* getTokenDetails().pipe(Effect.provide(credentials(token)))
@@ -106,7 +128,9 @@ describe("PlexFake tokens and PMS", () => {
         const admin = yield* fake.issueToken("demo")
         const first = yield* getTransientToken().pipe(Effect.provide(credentials(admin)))
         assert.match(Redacted.value(first.token), /^transient-/)
-        const useTransient = getSourceConnectionInformation({ source: PlexFake.demoSource.source }).pipe(Effect.provide(credentials(first.token)))
+        const useTransient = getSourceConnectionInformation({ source: PlexFake.demoSource.source }).pipe(
+          Effect.provide(credentials(first.token))
+        )
         yield* useTransient
         yield* TestClock.adjust("47 hours")
         yield* useTransient
@@ -125,13 +149,24 @@ describe("PlexFake tokens and PMS", () => {
     withFake((fake) =>
       Effect.gen(function*() {
         const admin = yield* fake.issueToken("demo")
-        const device = yield* getSourceConnectionInformation({ source: PlexFake.demoSource.source }).pipe(Effect.provide(credentials(admin)))
+        const device = yield* getSourceConnectionInformation({ source: PlexFake.demoSource.source }).pipe(
+          Effect.provide(credentials(admin))
+        )
         assert.strictEqual(device.clientIdentifier, PlexFake.demoSource.clientIdentifier)
-        assert.deepStrictEqual(device.connections.map((c) => [c.local, c.relay]), [[true, false], [false, false], [false, true]])
+        assert.deepStrictEqual(device.connections.map((c) => [c.local, c.relay]), [[true, false], [false, false], [
+          false,
+          true
+        ]])
         const friend = yield* fake.issueToken("friend")
-        const denied = yield* getSourceConnectionInformation({ source: PlexFake.demoSource.source }).pipe(Effect.provide(credentials(friend)), Effect.flip)
+        const denied = yield* getSourceConnectionInformation({ source: PlexFake.demoSource.source }).pipe(
+          Effect.provide(credentials(friend)),
+          Effect.flip
+        )
         assert.strictEqual(denied._tag, "Unauthorized")
-        const unknown = yield* getSourceConnectionInformation({ source: "server://nope" }).pipe(Effect.provide(credentials(admin)), Effect.flip)
+        const unknown = yield* getSourceConnectionInformation({ source: "server://nope" }).pipe(
+          Effect.provide(credentials(admin)),
+          Effect.flip
+        )
         assert.strictEqual(unknown._tag, "UnexpectedStatus")
       }), { accounts: [PlexFake.demoAccount, { username: "friend", password: "f", serverAdmin: false }] }))
 
@@ -145,7 +180,9 @@ describe("PlexFake tokens and PMS", () => {
           headers: { accept: "application/json, text/plain, */*", "x-plex-token": token },
           body: ""
         })
-        assert.isTrue(response._tag === "Reply" && /^<\?xml[\s\S]*<MediaContainer size="0" token="transient-/.test(response.body))
+        assert.isTrue(
+          response._tag === "Reply" && /^<\?xml[\s\S]*<MediaContainer size="0" token="transient-/.test(response.body)
+        )
       })
     ))
 })
@@ -157,7 +194,12 @@ describe("PlexFake faults and journal", () => {
         const token = yield* fake.issueToken("demo")
         yield* fake.inject("user", PlexFake.Faults.status(429, { retryAfter: "3" }), { times: 1 })
         yield* fake.inject("user", PlexFake.Faults.status(503), { times: 2 })
-        const fiber = yield* Effect.fork(getTokenDetails().pipe(Retry.retry({ policy: Retry.makeTransient({ maxAttempts: 5 }) }), Effect.provide(credentials(token))))
+        const fiber = yield* Effect.fork(
+          getTokenDetails().pipe(
+            Retry.retry({ policy: Retry.makeTransient({ maxAttempts: 5 }) }),
+            Effect.provide(credentials(token))
+          )
+        )
         yield* TestClock.adjust("1 minute")
         assert.isTrue(Exit.isSuccess(yield* Fiber.await(fiber)))
         const journal = yield* fake.journal
@@ -192,7 +234,11 @@ describe("PlexFake faults and journal", () => {
   it.effect("journals requests with the token, password and code masked", () =>
     withFake((fake) =>
       Effect.gen(function*() {
-        const account = yield* signIn({ login: "demo", password: PlexFake.demoAccount.password, verificationCode: "123456" }).pipe(Effect.provide(credentials()))
+        const account = yield* signIn({
+          login: "demo",
+          password: PlexFake.demoAccount.password,
+          verificationCode: "123456"
+        }).pipe(Effect.provide(credentials()))
         yield* getTokenDetails().pipe(Effect.provide(credentials(account.authToken)))
         const [signInEntry, userEntry] = yield* fake.journal
         assert.strictEqual(signInEntry!.body, "login=demo&password=<redacted>&verificationCode=<redacted>")
@@ -211,14 +257,23 @@ describe("PlexFake faults and journal", () => {
         yield* fake.handle({
           method: "GET",
           url: new URL(`${fake.plexTvUrl}/user?X-Plex-Token=${token}&x-plex-token=${token}&includeX=1`),
-          headers: { accept: "application/json", "x-plex-client-identifier": clientIdentifier, authorization: `Bearer ${token}` },
+          headers: {
+            accept: "application/json",
+            "x-plex-client-identifier": clientIdentifier,
+            authorization: `Bearer ${token}`
+          },
           body: ""
         })
         yield* fake.handle({
           method: "POST",
           url: new URL(`${fake.plexTvUrl}/users/signin`),
           headers: { accept: "application/json", "content-type": "application/json" },
-          body: JSON.stringify({ login: "demo", password: "json-pass-word", verificationCode: "654321", nested: { token } })
+          body: JSON.stringify({
+            login: "demo",
+            password: "json-pass-word",
+            verificationCode: "654321",
+            nested: { token }
+          })
         })
         const journal = yield* fake.journal
         const text = JSON.stringify(journal)
@@ -271,7 +326,10 @@ describe("the faults a hostile server brings", () => {
 
         yield* fake.inject("user", PlexFake.Faults.breakBody, { times: 1 })
         const broken = yield* getTokenDetails().pipe(Effect.provide(layer), Effect.flip)
-        assert.deepStrictEqual([broken._tag, broken._tag === "TransportError" && broken.phase], ["TransportError", "response"], face)
+        assert.deepStrictEqual([broken._tag, broken._tag === "TransportError" && broken.phase], [
+          "TransportError",
+          "response"
+        ], face)
       }
     }))
 })
@@ -299,16 +357,22 @@ describe("PlexFake.serve", () => {
           FetchHttpClient.layer,
           PlexCredentials.layer({ clientIdentifier, token, plexTvUrl: fake.plexTvUrl, serverUrl: fake.serverUrl })
         )
-      const account = yield* signIn({ login: "demo", password: PlexFake.demoAccount.password }).pipe(Effect.provide(layer()))
+      const account = yield* signIn({ login: "demo", password: PlexFake.demoAccount.password }).pipe(
+        Effect.provide(layer())
+      )
       const details = yield* getTokenDetails().pipe(Effect.provide(layer(account.authToken)))
       assert.strictEqual(details.id, account.id)
       const transient = yield* getTransientToken().pipe(Effect.provide(layer(account.authToken)))
-      const device = yield* getSourceConnectionInformation({ source: PlexFake.demoSource.source }).pipe(Effect.provide(layer(transient.token)))
+      const device = yield* getSourceConnectionInformation({ source: PlexFake.demoSource.source }).pipe(
+        Effect.provide(layer(transient.token))
+      )
       assert.strictEqual(device.connections.length, 3)
       yield* fake.inject("user", PlexFake.Faults.drop, { times: 1 })
       const dropped = yield* getTokenDetails().pipe(Effect.provide(layer(account.authToken)), Effect.flip)
       assert.strictEqual(dropped._tag, "TransportError")
-      const raw = yield* Effect.promise(() => fetch(`${fake.plexTvUrl}/user`, { headers: { accept: "application/json" } }))
+      const raw = yield* Effect.promise(() =>
+        fetch(`${fake.plexTvUrl}/user`, { headers: { accept: "application/json" } })
+      )
       assert.strictEqual(raw.status, 400)
     }))
 })

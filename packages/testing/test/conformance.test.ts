@@ -9,7 +9,10 @@ type SpecFile = "plex-api-spec.yaml" | "plex-api-spec-2026-01.yaml"
 
 interface Case {
   readonly name: string
-  readonly request: (fake: PlexFake.PlexFakeService, token: string) => { method: string; url: string; headers?: Record<string, string>; body?: string }
+  readonly request: (
+    fake: PlexFake.PlexFakeService,
+    token: string
+  ) => { method: string; url: string; headers?: Record<string, string>; body?: string }
   readonly status: number
   /** The spec documents of this response: file, path, method, status. */
   readonly specs: ReadonlyArray<readonly [SpecFile, string, string, string]>
@@ -18,21 +21,45 @@ interface Case {
 const cases: ReadonlyArray<Case> = [
   {
     name: "sign-in 201",
-    request: (fake) => ({ method: "POST", url: `${fake.plexTvUrl}/users/signin`, body: `login=demo&password=${PlexFake.demoAccount.password}` }),
+    request: (fake) => ({
+      method: "POST",
+      url: `${fake.plexTvUrl}/users/signin`,
+      body: `login=demo&password=${PlexFake.demoAccount.password}`
+    }),
     status: 201,
-    specs: [["plex-api-spec.yaml", "/users/signin", "post", "201"], ["plex-api-spec-2026-01.yaml", "/users/signin", "post", "201"]]
+    specs: [["plex-api-spec.yaml", "/users/signin", "post", "201"], [
+      "plex-api-spec-2026-01.yaml",
+      "/users/signin",
+      "post",
+      "201"
+    ]]
   },
   {
     name: "sign-in 401",
     request: (fake) => ({ method: "POST", url: `${fake.plexTvUrl}/users/signin`, body: "login=demo&password=wrong" }),
     status: 401,
-    specs: [["plex-api-spec.yaml", "/users/signin", "post", "401"], ["plex-api-spec-2026-01.yaml", "/users/signin", "post", "401"]]
+    specs: [["plex-api-spec.yaml", "/users/signin", "post", "401"], [
+      "plex-api-spec-2026-01.yaml",
+      "/users/signin",
+      "post",
+      "401"
+    ]]
   },
   {
     name: "sign-in 400",
-    request: (fake) => ({ method: "POST", url: `${fake.plexTvUrl}/users/signin`, headers: { "x-plex-client-identifier": "" }, body: "login=demo" }),
+    request: (fake) => ({
+      method: "POST",
+      url: `${fake.plexTvUrl}/users/signin`,
+      headers: { "x-plex-client-identifier": "" },
+      body: "login=demo"
+    }),
     status: 400,
-    specs: [["plex-api-spec.yaml", "/users/signin", "post", "400"], ["plex-api-spec-2026-01.yaml", "/users/signin", "post", "400"]]
+    specs: [["plex-api-spec.yaml", "/users/signin", "post", "400"], [
+      "plex-api-spec-2026-01.yaml",
+      "/users/signin",
+      "post",
+      "400"
+    ]]
   },
   {
     name: "user 200",
@@ -48,7 +75,11 @@ const cases: ReadonlyArray<Case> = [
   },
   {
     name: "transient token 200",
-    request: (fake, token) => ({ method: "GET", url: `${fake.serverUrl}/security/token?type=delegation&scope=all`, headers: { "x-plex-token": token } }),
+    request: (fake, token) => ({
+      method: "GET",
+      url: `${fake.serverUrl}/security/token?type=delegation&scope=all`,
+      headers: { "x-plex-token": token }
+    }),
     status: 200,
     specs: [["plex-api-spec-2026-01.yaml", "/security/token", "post", "200"]]
   },

@@ -2,19 +2,20 @@
  * The fault matrix: every fault a network or a server can throw, over the
  * real transports and real sockets on 127.0.0.1, each with its typed error.
  */
-import { assert, describe, it } from "@effect/vitest"
 import { PlexCredentials, type PlexCredentialsOptions, withToken } from "@effect-plex/client/PlexCredentials"
 import type { PlexError } from "@effect-plex/client/PlexError"
 import * as Retry from "@effect-plex/client/Retry"
 import { signIn } from "@effect-plex/client/SignIn"
 import { getSourceConnectionInformation } from "@effect-plex/client/SourceConnection"
 import { getTokenDetails } from "@effect-plex/client/TokenDetails"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import type * as HttpClient from "@effect/platform/HttpClient"
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import { assert, describe, it } from "@effect/vitest"
 import { Cause, Duration, Effect, Exit, Fiber, Layer, Option } from "effect"
-import * as PlexFake from "../src/PlexFake.js"
+import type { Socket } from "node:net"
 import * as zlib from "node:zlib"
+import * as PlexFake from "../src/PlexFake.js"
 import { head, rawServer, refusedUrl } from "./support/rawServer.js"
 
 const transports: ReadonlyArray<readonly [string, Layer.Layer<HttpClient.HttpClient>]> = [
@@ -36,11 +37,13 @@ const failure = <A, E>(exit: Exit.Exit<A, E>): E => {
 const fast = Retry.makeTransient({ baseDelay: "20 millis", maxAttempts: 4 })
 
 describe.each(transports)("fault matrix over %s", (_name, transport) => {
-  const provide = (options: Partial<PlexCredentialsOptions>) =>
-  <A, E, R>(self: Effect.Effect<A, E, R>) =>
-    Effect.provide(self, Layer.merge(transport, PlexCredentials.layer({ clientIdentifier: "faults", token, ...options })))
+  const provide = (options: Partial<PlexCredentialsOptions>) => <A, E, R>(self: Effect.Effect<A, E, R>) =>
+    Effect.provide(
+      self,
+      Layer.merge(transport, PlexCredentials.layer({ clientIdentifier: "faults", token, ...options }))
+    )
   const whoami = (plexTvUrl: string) => getTokenDetails().pipe(provide({ plexTvUrl }))
-  const raw = (reply: (socket: import("node:net").Socket, head: string) => void) => rawServer(reply)
+  const raw = (reply: (socket: Socket, head: string) => void) => rawServer(reply)
 
   describe("connection faults", () => {
     it.scopedLive("connection refused: TransportError before connecting", () =>
@@ -57,15 +60,24 @@ describe.each(transports)("fault matrix over %s", (_name, transport) => {
       Effect.gen(function*() {
         const server = yield* raw((socket) => socket.resetAndDestroy())
         const error = failure(yield* Effect.exit(whoami(server.url)))
-        assert.deepStrictEqual([error._tag, error._tag === "TransportError" && error.phase], ["TransportError", "request"])
+        assert.deepStrictEqual([error._tag, error._tag === "TransportError" && error.phase], [
+          "TransportError",
+          "request"
+        ])
       }))
 
     it.scopedLive("a server that reads the whole sign-in form, then resets before any header: sign-in is sent once, others are retried", () =>
       Effect.gen(function*() {
         const server = yield* raw((socket) => setTimeout(() => socket.resetAndDestroy(), 20))
-        const signedIn = signIn({ login: "me", password: "pw" }).pipe(Retry.retry({ policy: fast }), provide({ plexTvUrl: server.url }))
+        const signedIn = signIn({ login: "me", password: "pw" }).pipe(
+          Retry.retry({ policy: fast }),
+          provide({ plexTvUrl: server.url })
+        )
         const error = failure(yield* Effect.exit(signedIn))
-        assert.deepStrictEqual([error._tag, error._tag === "TransportError" && error.phase], ["TransportError", "request"])
+        assert.deepStrictEqual([error._tag, error._tag === "TransportError" && error.phase], [
+          "TransportError",
+          "request"
+        ])
         assert.strictEqual(server.heads.length, 1)
         assert.match(server.heads[0]!, /^POST \/users\/signin /)
         failure(yield* Effect.exit(whoami(server.url).pipe(Retry.retry({ policy: fast }))))
@@ -75,11 +87,16 @@ describe.each(transports)("fault matrix over %s", (_name, transport) => {
     it.scopedLive("reset mid-body: TransportError while reading the response", () =>
       Effect.gen(function*() {
         const server = yield* raw((socket) => {
-          socket.write(head(200, { "content-type": "application/json", "content-length": 1000 }) + userJson.slice(0, 20))
+          socket.write(
+            head(200, { "content-type": "application/json", "content-length": 1000 }) + userJson.slice(0, 20)
+          )
           setTimeout(() => socket.resetAndDestroy(), 20)
         })
         const error = failure(yield* Effect.exit(whoami(server.url)))
-        assert.deepStrictEqual([error._tag, error._tag === "TransportError" && error.phase], ["TransportError", "response"])
+        assert.deepStrictEqual([error._tag, error._tag === "TransportError" && error.phase], [
+          "TransportError",
+          "response"
+        ])
       }))
 
     it.scopedLive("close after the headers: TransportError while reading the response", () =>
@@ -88,7 +105,10 @@ describe.each(transports)("fault matrix over %s", (_name, transport) => {
           socket.end(head(200, { "content-type": "application/json", "content-length": 500 }))
         })
         const error = failure(yield* Effect.exit(whoami(server.url)))
-        assert.deepStrictEqual([error._tag, error._tag === "TransportError" && error.phase], ["TransportError", "response"])
+        assert.deepStrictEqual([error._tag, error._tag === "TransportError" && error.phase], [
+          "TransportError",
+          "response"
+        ])
       }))
 
     it.scopedLive("a server that never answers: each attempt times out, and the deadline holds", () =>
@@ -128,12 +148,19 @@ describe.each(transports)("fault matrix over %s", (_name, transport) => {
       Effect.gen(function*() {
         const fake = yield* PlexFake.serve()
         const account = yield* fake.issueToken("demo")
-        const call = getTokenDetails().pipe(Retry.retry({ policy: fast }), provide({ plexTvUrl: fake.plexTvUrl, token: account }))
+        const call = getTokenDetails().pipe(
+          Retry.retry({ policy: fast }),
+          provide({ plexTvUrl: fake.plexTvUrl, token: account })
+        )
         yield* fake.inject("user", PlexFake.Faults.status(429, { retryAfter: "1" }), { times: 1 })
         let started = Date.now()
         yield* call
         assert.isAtLeast(Date.now() - started, 950)
-        yield* fake.inject("user", PlexFake.Faults.status(429, { retryAfter: new Date(Date.now() + 2000).toUTCString() }), { times: 1 })
+        yield* fake.inject(
+          "user",
+          PlexFake.Faults.status(429, { retryAfter: new Date(Date.now() + 2000).toUTCString() }),
+          { times: 1 }
+        )
         started = Date.now()
         yield* call
         assert.isAtLeast(Date.now() - started, 900)
@@ -144,7 +171,10 @@ describe.each(transports)("fault matrix over %s", (_name, transport) => {
       Effect.gen(function*() {
         const fake = yield* PlexFake.serve()
         const account = yield* fake.issueToken("demo")
-        const call = getTokenDetails().pipe(Retry.retry({ policy: fast }), provide({ plexTvUrl: fake.plexTvUrl, token: account }))
+        const call = getTokenDetails().pipe(
+          Retry.retry({ policy: fast }),
+          provide({ plexTvUrl: fake.plexTvUrl, token: account })
+        )
         yield* fake.inject("user", PlexFake.Faults.status(503), { times: 3 })
         yield* call
         yield* fake.inject("user", PlexFake.Faults.status(502), { times: 10 })
@@ -156,7 +186,9 @@ describe.each(transports)("fault matrix over %s", (_name, transport) => {
 
   describe("body faults", () => {
     const served = (status: number, contentType: string, body: string) =>
-      raw((socket) => socket.end(head(status, { "content-type": contentType, "content-length": Buffer.byteLength(body) }) + body))
+      raw((socket) =>
+        socket.end(head(status, { "content-type": contentType, "content-length": Buffer.byteLength(body) }) + body)
+      )
 
     const cases: ReadonlyArray<readonly [string, string, string, PlexError["_tag"]]> = [
       ["malformed", "application/json", "{\"id\": 1, \"uuid\" \"x\"}", "MalformedJson"],
@@ -164,7 +196,12 @@ describe.each(transports)("fault matrix over %s", (_name, transport) => {
       ["empty", "application/json", "", "EmptyBody"],
       ["XML", "application/xml", "<user id=\"1\" uuid=\"x\" authToken=\"y\"/>", "NonJsonBody"],
       ["HTML", "text/html", "<html><body>Bad gateway</body></html>", "NonJsonBody"],
-      ["valid JSON, wrong types", "application/json", JSON.stringify({ id: "one", uuid: 7, authToken: null }), "SchemaMismatch"]
+      [
+        "valid JSON, wrong types",
+        "application/json",
+        JSON.stringify({ id: "one", uuid: 7, authToken: null }),
+        "SchemaMismatch"
+      ]
     ]
     for (const [label, contentType, body, tag] of cases) {
       it.scopedLive(`${label}: ${tag}`, () =>
@@ -180,7 +217,9 @@ describe.each(transports)("fault matrix over %s", (_name, transport) => {
       Effect.gen(function*() {
         const bomb = zlib.gzipSync(Buffer.alloc(32 * 1024 * 1024, 0x20))
         const server = yield* raw((socket) => {
-          socket.write(head(200, { "content-type": "application/json", "content-encoding": "gzip", "content-length": bomb.length }))
+          socket.write(
+            head(200, { "content-type": "application/json", "content-encoding": "gzip", "content-length": bomb.length })
+          )
           socket.end(bomb)
         })
         const error = failure(yield* Effect.exit(whoami(server.url)))
@@ -206,7 +245,11 @@ describe.each(transports)("fault matrix over %s", (_name, transport) => {
         const total = 50 * 1024 * 1024
         const chunk = Buffer.alloc(64 * 1024, 32)
         const sent = { declared: 0, chunked: 0 }
-        const pump = (socket: import("node:net").Socket, kind: keyof typeof sent, frame: (b: Buffer) => Buffer | string) => {
+        const pump = (
+          socket: Socket,
+          kind: keyof typeof sent,
+          frame: (b: Buffer) => Buffer | string
+        ) => {
           const write = () => {
             while (sent[kind] < total && !socket.destroyed) {
               sent[kind] += chunk.length
@@ -223,7 +266,11 @@ describe.each(transports)("fault matrix over %s", (_name, transport) => {
         })
         const chunked = yield* raw((socket) => {
           socket.write(head(200, { "content-type": "application/json", "transfer-encoding": "chunked" }))
-          pump(socket, "chunked", (b) => Buffer.concat([Buffer.from(`${b.length.toString(16)}\r\n`), b, Buffer.from("\r\n")]))
+          pump(
+            socket,
+            "chunked",
+            (b) => Buffer.concat([Buffer.from(`${b.length.toString(16)}\r\n`), b, Buffer.from("\r\n")])
+          )
         })
         for (const server of [declared, chunked]) {
           const error = failure(yield* Effect.exit(whoami(server.url)))
@@ -244,7 +291,10 @@ describe.each(transports)("fault matrix over %s", (_name, transport) => {
           socket.end(head(302, { location: `${elsewhere.url}/api/v2/user`, "content-length": 0 }))
         )
         const error = failure(yield* Effect.exit(whoami(redirecting.url)))
-        assert.deepStrictEqual([error._tag, error._tag === "UnexpectedStatus" && error.status], ["UnexpectedStatus", 302])
+        assert.deepStrictEqual([error._tag, error._tag === "UnexpectedStatus" && error.status], [
+          "UnexpectedStatus",
+          302
+        ])
         assert.strictEqual(elsewhere.heads.length, 0)
       }))
 
@@ -285,7 +335,9 @@ describe.each(transports)("fault matrix over %s", (_name, transport) => {
     it.scopedLive("a token a server planted outside ASCII, used with withToken: InvalidCredentials, never a defect", () =>
       Effect.gen(function*() {
         const server = yield* raw((socket) => socket.end(head(200, { "content-length": 0 })))
-        const exit = yield* Effect.exit(getTokenDetails().pipe(withToken("acct✓token"), provide({ plexTvUrl: server.url })))
+        const exit = yield* Effect.exit(
+          getTokenDetails().pipe(withToken("acct✓token"), provide({ plexTvUrl: server.url }))
+        )
         assert.strictEqual((failure(exit) as { _tag: string })._tag, "InvalidCredentials")
         assert.strictEqual(server.heads.length, 0)
       }))
@@ -293,15 +345,29 @@ describe.each(transports)("fault matrix over %s", (_name, transport) => {
     it.scopedLive("a device name outside Latin-1 goes out as UTF-8; a source with spaces, &, CR, LF and NUL is percent-encoded", () =>
       Effect.gen(function*() {
         const server = yield* raw((socket) =>
-          socket.end(head(200, { "content-type": "application/json", "content-length": Buffer.byteLength(userJson) }) + userJson)
+          socket.end(
+            head(200, { "content-type": "application/json", "content-length": Buffer.byteLength(userJson) }) + userJson
+          )
         )
         yield* getTokenDetails().pipe(provide({ plexTvUrl: server.url, deviceName: "Zoë's 📺 Wohnzimmer" }))
-        const deviceLine = server.heads[0]!.split("\r\n").find((l) => l.toLowerCase().startsWith("x-plex-device-name:"))!
-        assert.strictEqual(Buffer.from(deviceLine.slice(deviceLine.indexOf(":") + 1).trim(), "latin1").toString("utf8"), "Zoë's 📺 Wohnzimmer")
+        const deviceLine = server.heads[0]!.split("\r\n").find((l) =>
+          l.toLowerCase().startsWith("x-plex-device-name:")
+        )!
+        assert.strictEqual(
+          Buffer.from(deviceLine.slice(deviceLine.indexOf(":") + 1).trim(), "latin1").toString("utf8"),
+          "Zoë's 📺 Wohnzimmer"
+        )
 
-        yield* Effect.exit(getSourceConnectionInformation({ source: "server://a b&c=d\r\n\u0000é" }).pipe(provide({ serverUrl: server.url })))
+        yield* Effect.exit(
+          getSourceConnectionInformation({ source: "server://a b&c=d\r\n\u0000é" }).pipe(
+            provide({ serverUrl: server.url })
+          )
+        )
         const requestLine = server.heads[1]!.split("\r\n")[0]!
-        assert.strictEqual(requestLine, "GET /security/resources?source=server%3A%2F%2Fa%20b%26c%3Dd%0D%0A%00%C3%A9 HTTP/1.1")
+        assert.strictEqual(
+          requestLine,
+          "GET /security/resources?source=server%3A%2F%2Fa%20b%26c%3Dd%0D%0A%00%C3%A9 HTTP/1.1"
+        )
       }))
   })
 

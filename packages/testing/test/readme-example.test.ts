@@ -1,6 +1,6 @@
-import { assert, it } from "@effect/vitest"
 import { PlexCredentials, Retry, SignIn, TokenDetails, TransientToken } from "@effect-plex/client"
 import { PlexFake } from "@effect-plex/testing"
+import { assert, it } from "@effect/vitest"
 import { Effect, Fiber, Layer, TestClock } from "effect"
 
 const fakePlex = PlexFake.layer({
@@ -38,7 +38,10 @@ it.effect("2FA, lock-out, 429 and token expiry against the fake Plex", () =>
       Effect.provide(app)
     )
     yield* TestClock.adjust("48 hours")
-    const expired = TransientToken.getTransientToken().pipe(PlexCredentials.withToken(transient.token), Effect.provide(app))
+    const expired = TransientToken.getTransientToken().pipe(
+      PlexCredentials.withToken(transient.token),
+      Effect.provide(app)
+    )
     assert.strictEqual((yield* Effect.flip(expired))._tag, "Unauthorized")
 
     // A revoked token is Unauthorized.

@@ -38,7 +38,11 @@ const LiveClock = Clock.make().constructor
 const maxTimerMillis = 2 ** 31 - 1
 
 /** Calls `onTimeout` once `timeout` has passed on the caller's clock; returns how to cancel. */
-const startTimer = (parent: Fiber.RuntimeFiber<unknown, unknown>, timeout: Duration.Duration, onTimeout: () => void) => {
+const startTimer = (
+  parent: Fiber.RuntimeFiber<unknown, unknown>,
+  timeout: Duration.Duration,
+  onTimeout: () => void
+) => {
   const millis = Duration.toMillis(timeout)
   if (millis > maxTimerMillis) return () => {}
   const clock = parent.currentDefaultServices.unsafeMap.get(Clock.Clock.key) as Clock.Clock

@@ -98,9 +98,7 @@ const read = (
 ): Effect.Effect<string, Unstamped<BodyTooLarge | TransportError>> =>
   Effect.mapError(readText(response, maxBodyBytes), (error) =>
     error instanceof TooLarge
-      ? new Unstamped((stamp) =>
-        new BodyTooLarge({ ...stamp.common, status: response.status, limit: maxBodyBytes })
-      )
+      ? new Unstamped((stamp) => new BodyTooLarge({ ...stamp.common, status: response.status, limit: maxBodyBytes }))
       : transportFailure("response", error))
 
 const nothing: Body<void> = { value: undefined, ignored: [] }

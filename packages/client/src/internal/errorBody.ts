@@ -21,7 +21,9 @@ const decodeDetail = Schema.decodeUnknownOption(WireDetail)
 const fromJson = (json: unknown): Array<PlexErrorDetail> => {
   const errors = typeof json === "object" && json !== null && "errors" in json ? json.errors : undefined
   if (!Array.isArray(errors)) return []
-  return errors.flatMap((e) => Option.match(decodeDetail(e), { onNone: () => [], onSome: (d) => [new PlexErrorDetail(d)] }))
+  return errors.flatMap((e) =>
+    Option.match(decodeDetail(e), { onNone: () => [], onSome: (d) => [new PlexErrorDetail(d)] })
+  )
 }
 
 const unescapeXml = (s: string) =>
@@ -38,15 +40,18 @@ const attribute = (attributes: string, name: string): Option.Option<string> => {
 const toInt = (s: Option.Option<string>) => Option.filter(Option.map(s, Number), Number.isInteger)
 
 const fromXml = (text: string): Array<PlexErrorDetail> =>
-  Array.from(text.matchAll(/<error\b([^>]*?)(?:\/>|>([^<]*)<\/error>)/g), ([, attributes = "", content]) =>
-    new PlexErrorDetail({
-      code: toInt(attribute(attributes, "code")),
-      message: Option.orElse(
-        attribute(attributes, "message"),
-        () => Option.filter(Option.fromNullable(content?.trim()), (s) => s.length > 0)
-      ),
-      status: toInt(attribute(attributes, "status"))
-    }))
+  Array.from(
+    text.matchAll(/<error\b([^>]*?)(?:\/>|>([^<]*)<\/error>)/g),
+    ([, attributes = "", content]) =>
+      new PlexErrorDetail({
+        code: toInt(attribute(attributes, "code")),
+        message: Option.orElse(
+          attribute(attributes, "message"),
+          () => Option.filter(Option.fromNullable(content?.trim()), (s) => s.length > 0)
+        ),
+        status: toInt(attribute(attributes, "status"))
+      })
+  )
 
 /** @internal */
 export const parseErrorDetails = (text: string): Array<PlexErrorDetail> => {

@@ -69,7 +69,9 @@ export const run = <In = void, S = void, A = S, E = PlexError>(
 ): (input: In) => Effect.Effect<A, E, HttpClient.HttpClient | PlexCredentials> => {
   const { extract, name, refine, secrets } = description
   const spanName = `plex.${name}`
-  const common = description.idempotent === false ? { operation: name, idempotent: false as const } : { operation: name }
+  const common = description.idempotent === false
+    ? { operation: name, idempotent: false as const }
+    : { operation: name }
   const decode: (
     response: HttpClientResponse.HttpClientResponse
   ) => Effect.Effect<Body<S>, Unstamped<PlexError>> = description.success === undefined

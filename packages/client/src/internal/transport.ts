@@ -67,7 +67,9 @@ export const configureTransport: Effect.Effect<void> = Effect.withFiberRuntime((
   return FiberRef.set(FiberRef.currentContext, Context.add(context, FetchHttpClient.RequestInit, manualRedirects(init)))
     .pipe(
       Effect.zipRight(FiberRef.set(HttpClient.currentTracerDisabledWhen, always)),
-      Effect.zipRight(FiberRef.set(Headers.currentRedactedNames, redactingToken(fiber.getFiberRef(Headers.currentRedactedNames))))
+      Effect.zipRight(
+        FiberRef.set(Headers.currentRedactedNames, redactingToken(fiber.getFiberRef(Headers.currentRedactedNames)))
+      )
     )
 })
 
@@ -75,5 +77,7 @@ export const configureTransport: Effect.Effect<void> = Effect.withFiberRuntime((
 export const send = (
   request: HttpClientRequest.HttpClientRequest
 ): Effect.Effect<HttpClientResponse.HttpClientResponse, Unstamped<TransportError>, HttpClient.HttpClient> =>
-  Effect.flatMap(HttpClient.HttpClient, (client) =>
-    Effect.mapError(client.execute(request), (error) => transportFailure("request", error)))
+  Effect.flatMap(
+    HttpClient.HttpClient,
+    (client) => Effect.mapError(client.execute(request), (error) => transportFailure("request", error))
+  )

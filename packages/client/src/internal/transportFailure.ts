@@ -34,7 +34,9 @@ const causes = function*(cause: unknown): Generator<{ readonly code?: unknown; r
     yield current
     // Happy eyeballs reports every address tried, in an AggregateError.
     const errors = (current as { errors?: unknown }).errors
-    if (Array.isArray(errors)) for (const error of errors) if (typeof error === "object" && error !== null) yield error
+    if (Array.isArray(errors)) {
+      for (const error of errors) if (typeof error === "object" && error !== null) yield error
+    }
     current = (current as { cause?: unknown }).cause
   }
 }
@@ -69,5 +71,7 @@ export const transportFailure = (
 ): Unstamped<TransportError> => {
   const cause = error.cause ?? error
   const where = phase === "request" && isConnectFailure(cause) ? "connect" : phase
-  return new Unstamped((stamp) => new TransportError({ ...stamp.common, phase: where, reason: stamp.scrub(describe(cause)) }))
+  return new Unstamped((stamp) =>
+    new TransportError({ ...stamp.common, phase: where, reason: stamp.scrub(describe(cause)) })
+  )
 }

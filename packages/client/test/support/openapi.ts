@@ -123,12 +123,19 @@ export const validate = (spec: Json, schema: Json, value: Json, at = "$"): Array
   }
   if (value === null) return []
   const problems: Array<string> = []
-  if (Array.isArray(s.enum) && !s.enum.includes(value)) problems.push(`${at}: ${JSON.stringify(value)} is not in the enum`)
-  if (Array.isArray(value) && s.items) value.forEach((item, i) => problems.push(...validate(spec, s.items, item, `${at}[${i}]`)))
+  if (Array.isArray(s.enum) && !s.enum.includes(value)) {
+    problems.push(`${at}: ${JSON.stringify(value)} is not in the enum`)
+  }
+  if (Array.isArray(value) && s.items) {
+    for (const [i, item] of value.entries()) {
+      for (const problem of validate(spec, s.items, item, `${at}[${i}]`)) problems.push(problem)
+    }
+  }
   if (typeof value === "object" && !Array.isArray(value)) {
     for (const name of s.required ?? []) if (!(name in value)) problems.push(`${at}.${name}: required`)
     for (const [name, property] of Object.entries(s.properties ?? {})) {
-      if (name in value) problems.push(...validate(spec, property, value[name], `${at}.${name}`))
+      if (!(name in value)) continue
+      for (const problem of validate(spec, property, value[name], `${at}.${name}`)) problems.push(problem)
     }
   }
   return problems

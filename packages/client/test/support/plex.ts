@@ -38,8 +38,7 @@ export const provide = (
   http: Layer.Layer<HttpClient.HttpClient>,
   options: PlexCredentialsOptions = credentials
 ) =>
-<A, E, R>(self: Effect.Effect<A, E, R>) =>
-  Effect.provide(self, Layer.merge(http, PlexCredentials.layer(options)))
+<A, E, R>(self: Effect.Effect<A, E, R>) => Effect.provide(self, Layer.merge(http, PlexCredentials.layer(options)))
 
 export const userBody = readRealWorld("plextv-user.free.plex-api-rs.json")
 
@@ -82,11 +81,20 @@ export const operations: ReadonlyArray<OperationCase> = [
           name: "Shared Server",
           clientIdentifier: "abc",
           accessToken: "transient-device",
-          Connection: [{ protocol: "https", address: "10.0.0.5", port: 32400, uri: "https://10-0-0-5.x.plex.direct:32400", local: true, relay: false }]
+          Connection: [{
+            protocol: "https",
+            address: "10.0.0.5",
+            port: 32400,
+            uri: "https://10-0-0-5.x.plex.direct:32400",
+            local: true,
+            relay: false
+          }]
         }
       }
     }),
-    project: (d) => [d.clientIdentifier, Redacted.value(d.accessToken), d.connections.map((c: any) => [c.uri, c.local, c.relay])],
+    project: (
+      d
+    ) => [d.clientIdentifier, Redacted.value(d.accessToken), d.connections.map((c: any) => [c.uri, c.local, c.relay])],
     expected: ["abc", "transient-device", [["https://10-0-0-5.x.plex.direct:32400", true, false]]]
   },
   {
@@ -102,7 +110,8 @@ export const operations: ReadonlyArray<OperationCase> = [
   },
   {
     name: "postUsersSignInData",
-    run: () => postUsersSignInData({ login: "me+plex@example.com", password: Redacted.make(password), rememberMe: true }),
+    run: () =>
+      postUsersSignInData({ login: "me+plex@example.com", password: Redacted.make(password), rememberMe: true }),
     method: "POST",
     url: `${plexTvUrl}/users/signin`,
     headers: { ...identityHeaders, "content-type": "application/x-www-form-urlencoded" },

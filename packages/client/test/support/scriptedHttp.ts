@@ -52,7 +52,13 @@ export const scripted = (...replies: ReadonlyArray<Reply>): ScriptedHttp => {
   const aborted = { count: 0 }
   const client = HttpClient.make((request, url, signal) =>
     Effect.flatMap(Effect.clockWith((clock) => clock.currentTimeMillis), (at) => {
-      requests.push({ method: request.method, url: url.toString(), headers: request.headers, body: bodyText(request), at })
+      requests.push({
+        method: request.method,
+        url: url.toString(),
+        headers: request.headers,
+        body: bodyText(request),
+        at
+      })
       signal.addEventListener("abort", () => aborted.count++)
       const reply = replies[Math.min(requests.length - 1, replies.length - 1)]!
       if ("transport" in reply) {

@@ -144,22 +144,76 @@ const freeFeatures = ["Android - PiP", "CU Sunset", "exclude restrictions", "two
 
 const services = [
   { identifier: "epg", endpoint: "https://epg.provider.plex.tv", token: null, secret: null, status: "online" },
-  { identifier: "epg-staging", endpoint: "https://epg-staging.provider.plex.tv", token: null, secret: null, status: "online" },
+  {
+    identifier: "epg-staging",
+    endpoint: "https://epg-staging.provider.plex.tv",
+    token: null,
+    secret: null,
+    status: "online"
+  },
   { identifier: "epg-dev", endpoint: "https://epg-dev.provider.plex.tv", token: null, secret: null, status: "online" },
-  { identifier: "eyeq", endpoint: "https://c4412416.ipg.web.cddbp.net/webapi/xml/1.0/", token: null, secret: null, status: "online" },
-  { identifier: "eyeq-channel-icons", endpoint: "http://akamai-b.cdn.cddbp.net/cds/2.0/image", token: null, secret: null, status: "online" },
-  { identifier: "graph-dev", endpoint: "https://graph-dev.provider.plex.tv", token: null, secret: null, status: "online" },
-  { identifier: "graph-staging", endpoint: "https://graph-staging.provider.plex.tv", token: null, secret: null, status: "online" },
+  {
+    identifier: "eyeq",
+    endpoint: "https://c4412416.ipg.web.cddbp.net/webapi/xml/1.0/",
+    token: null,
+    secret: null,
+    status: "online"
+  },
+  {
+    identifier: "eyeq-channel-icons",
+    endpoint: "http://akamai-b.cdn.cddbp.net/cds/2.0/image",
+    token: null,
+    secret: null,
+    status: "online"
+  },
+  {
+    identifier: "graph-dev",
+    endpoint: "https://graph-dev.provider.plex.tv",
+    token: null,
+    secret: null,
+    status: "online"
+  },
+  {
+    identifier: "graph-staging",
+    endpoint: "https://graph-staging.provider.plex.tv",
+    token: null,
+    secret: null,
+    status: "online"
+  },
   { identifier: "imagga-v2", endpoint: "https://api.imagga.com/v2", token: null, secret: null, status: "online" },
   { identifier: "nominatim", endpoint: "https://locationiq.org/v1", token: null, secret: null, status: "online" },
-  { identifier: "metadata", endpoint: "https://metadata.provider.plex.tv", token: null, secret: null, status: "online" },
-  { identifier: "metadata-dev", endpoint: "https://metadata-dev.provider.plex.tv", token: null, secret: null, status: "online" },
+  {
+    identifier: "metadata",
+    endpoint: "https://metadata.provider.plex.tv",
+    token: null,
+    secret: null,
+    status: "online"
+  },
+  {
+    identifier: "metadata-dev",
+    endpoint: "https://metadata-dev.provider.plex.tv",
+    token: null,
+    secret: null,
+    status: "online"
+  },
   { identifier: "metadata-provider", endpoint: "https://mpm.plex.tv/", token: null, secret: null, status: "online" },
   { identifier: "tmsapi", endpoint: "https://tmsapi.plex.tv/v1.1/", token: null, secret: null, status: "online" },
-  { identifier: "subtitles-search", endpoint: "https://metadata.provider.plex.tv/library/metadata/matches", token: null, secret: null, status: "online" },
+  {
+    identifier: "subtitles-search",
+    endpoint: "https://metadata.provider.plex.tv/library/metadata/matches",
+    token: null,
+    secret: null,
+    status: "online"
+  },
   { identifier: "acoustid", endpoint: "https://acoustid.plex.tv/", token: null, secret: null, status: "online" },
   { identifier: "lyricfind", endpoint: "https://lyricfind.plex.tv/", token: null, secret: null, status: "online" },
-  { identifier: "lyricfind-search", endpoint: "https://lyricfind.plex.tv/", token: null, secret: null, status: "online" },
+  {
+    identifier: "lyricfind-search",
+    endpoint: "https://lyricfind.plex.tv/",
+    token: null,
+    secret: null,
+    status: "online"
+  },
   { identifier: "tvdb", endpoint: "https://api4.thetvdb.com/", token: null, secret: null, status: "online" }
 ]
 
@@ -184,8 +238,22 @@ export const userBody = (account: AccountSpec, authToken: string, nowSeconds: nu
   scrobbleTypes: "",
   country: "US",
   subscription: account.plexPass
-    ? { active: true, subscribedAt: "2021-10-01T01:02:03Z", status: "Active", paymentService: "braintree", plan: "lifetime", features: passFeatures }
-    : { active: false, subscribedAt: null, status: "Inactive", paymentService: null, plan: null, features: freeFeatures },
+    ? {
+      active: true,
+      subscribedAt: "2021-10-01T01:02:03Z",
+      status: "Active",
+      paymentService: "braintree",
+      plan: "lifetime",
+      features: passFeatures
+    }
+    : {
+      active: false,
+      subscribedAt: null,
+      status: "Inactive",
+      paymentService: null,
+      plan: null,
+      features: freeFeatures
+    },
   subscriptionDescription: account.plexPass ? "Lifetime Plex Pass" : null,
   restricted: false,
   anonymous: null,

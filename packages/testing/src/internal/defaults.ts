@@ -19,9 +19,30 @@ export const demoSource: SourceSpec = {
   name: "Living Room Server",
   clientIdentifier: "5c1f0e8d2b7a4c3e9f60a1b2c3d4e5f6",
   connections: [
-    { protocol: "https", address: "192.168.1.20", port: 32400, uri: "https://192-168-1-20.5c1f0e8d2b7a4c3e9f60a1b2c3d4e5f6.plex.direct:32400", local: true, relay: false },
-    { protocol: "https", address: "203.0.113.7", port: 32400, uri: "https://203-0-113-7.5c1f0e8d2b7a4c3e9f60a1b2c3d4e5f6.plex.direct:32400", local: false, relay: false },
-    { protocol: "https", address: "198.51.100.9", port: 8443, uri: "https://198-51-100-9.5c1f0e8d2b7a4c3e9f60a1b2c3d4e5f6.plex.direct:8443", local: false, relay: true }
+    {
+      protocol: "https",
+      address: "192.168.1.20",
+      port: 32400,
+      uri: "https://192-168-1-20.5c1f0e8d2b7a4c3e9f60a1b2c3d4e5f6.plex.direct:32400",
+      local: true,
+      relay: false
+    },
+    {
+      protocol: "https",
+      address: "203.0.113.7",
+      port: 32400,
+      uri: "https://203-0-113-7.5c1f0e8d2b7a4c3e9f60a1b2c3d4e5f6.plex.direct:32400",
+      local: false,
+      relay: false
+    },
+    {
+      protocol: "https",
+      address: "198.51.100.9",
+      port: 8443,
+      uri: "https://198-51-100-9.5c1f0e8d2b7a4c3e9f60a1b2c3d4e5f6.plex.direct:8443",
+      local: false,
+      relay: true
+    }
   ]
 }
 

@@ -8,7 +8,7 @@ import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as zlib from "node:zlib"
 import { answer, type FakeConfig, notFound, plexTvRoute, serverRoute } from "./routes.js"
-import type { ConnectionBehavior, Fault, FakeState, JournalEntry, Route } from "./state.js"
+import type { ConnectionBehavior, FakeState, Fault, JournalEntry, Route } from "./state.js"
 import { type FakeRequest, type FakeResponse, reply } from "./wire.js"
 
 /** Where the fake answers: the plex.tv API base and the Plex Media Server's. */
@@ -61,9 +61,16 @@ const echoed = (request: FakeRequest) => {
 const faultResponse = (fault: Exclude<Fault, { _tag: "Delay" }>, request: FakeRequest): FakeResponse => {
   switch (fault._tag) {
     case "Echo":
-      return reply(401, JSON.stringify({ errors: [{ code: 1001, message: echoed(request), status: 401 }] }), "application/json")
+      return reply(
+        401,
+        JSON.stringify({ errors: [{ code: 1001, message: echoed(request), status: 401 }] }),
+        "application/json"
+      )
     case "BreakBody":
-      return { ...reply(200, "{\"id\": 1, \"uuid\": \"0123456789abcdef\", \"authToken\": \"", "application/json"), breakAfter: 20 }
+      return {
+        ...reply(200, "{\"id\": 1, \"uuid\": \"0123456789abcdef\", \"authToken\": \"", "application/json"),
+        breakAfter: 20
+      }
     case "Drop":
       return { _tag: "Drop" }
     case "Status":
@@ -79,7 +86,12 @@ const faultResponse = (fault: Exclude<Fault, { _tag: "Delay" }>, request: FakeRe
         : fault.kind === "empty"
         ? reply(200, "", "application/json")
         : fault.kind === "gzipBomb"
-        ? { _tag: "Bytes", status: 200, headers: { "content-type": "application/json", "content-encoding": "gzip" }, body: gzipBomb() }
+        ? {
+          _tag: "Bytes",
+          status: 200,
+          headers: { "content-type": "application/json", "content-encoding": "gzip" },
+          body: gzipBomb()
+        }
         : reply(200, "<!DOCTYPE html><html><body>Plex is down for maintenance</body></html>", "text/html")
   }
 }
@@ -95,8 +107,10 @@ const isSecret = (name: string) => {
 }
 
 const maskParams = (params: string) =>
-  params.replace(/(^|[?&])([^=&?]*)=([^&]*)/g, (pair, separator: string, name: string) =>
-    isSecret(name) ? `${separator}${name}=<redacted>` : pair)
+  params.replace(
+    /(^|[?&])([^=&?]*)=([^&]*)/g,
+    (pair, separator: string, name: string) => isSecret(name) ? `${separator}${name}=<redacted>` : pair
+  )
 
 const maskJson = (value: unknown): unknown =>
   Array.isArray(value)
@@ -138,16 +152,18 @@ const respond = (
   })
 
 /** @internal */
-export const handle = (state: FakeState, config: FakeConfig, bases: Bases) =>
-(request: FakeRequest): Effect.Effect<FakeResponse> =>
-  Effect.flatMap(Clock.currentTimeMillis, (at) => {
-    const record = (status: JournalEntry["status"]) =>
-      Effect.sync(() => {
-        state.journal.push({ at, method: request.method, ...masked(request), status })
-        if (state.journal.length > config.journalLimit) state.journal.splice(0, state.journal.length - config.journalLimit)
-      })
-    return respond(state, config, request, route(state, bases, request)).pipe(
-      Effect.tap((response) => record(response._tag === "Drop" ? "dropped" : response.status)),
-      Effect.onInterrupt(() => record("interrupted"))
-    )
-  })
+export const handle =
+  (state: FakeState, config: FakeConfig, bases: Bases) => (request: FakeRequest): Effect.Effect<FakeResponse> =>
+    Effect.flatMap(Clock.currentTimeMillis, (at) => {
+      const record = (status: JournalEntry["status"]) =>
+        Effect.sync(() => {
+          state.journal.push({ at, method: request.method, ...masked(request), status })
+          if (state.journal.length > config.journalLimit) {
+            state.journal.splice(0, state.journal.length - config.journalLimit)
+          }
+        })
+      return respond(state, config, request, route(state, bases, request)).pipe(
+        Effect.tap((response) => record(response._tag === "Drop" ? "dropped" : response.status)),
+        Effect.onInterrupt(() => record("interrupted"))
+      )
+    })

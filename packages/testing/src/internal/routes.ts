@@ -43,7 +43,8 @@ const userResponse = (request: FakeRequest, status: number, account: AccountSpec
   return negotiated(request, status, body, () => userXml(body))
 }
 
-const token = (request: FakeRequest) => request.headers["x-plex-token"] ?? request.url.searchParams.get("X-Plex-Token") ?? undefined
+const token = (request: FakeRequest) =>
+  request.headers["x-plex-token"] ?? request.url.searchParams.get("X-Plex-Token") ?? undefined
 
 const signIn = (state: FakeState, config: FakeConfig, request: FakeRequest, now: number): FakeResponse => {
   const clientId = request.headers["x-plex-client-identifier"]
@@ -70,7 +71,9 @@ const signIn = (state: FakeState, config: FakeConfig, request: FakeRequest, now:
   }
   if (account.verificationCode !== undefined) {
     const code = form.get("verificationCode")
-    if (code === null || code === "") return plexTvError(request, 401, { code: 1029, message: "Please enter the verification code" })
+    if (code === null || code === "") {
+      return plexTvError(request, 401, { code: 1029, message: "Please enter the verification code" })
+    }
     if (code !== account.verificationCode) {
       recordFailure()
       return plexTvError(request, 401, { code: 1028, message: "Invalid verification code" })
@@ -203,11 +206,20 @@ const resources = (state: FakeState, request: FakeRequest, now: number): FakeRes
       natLoopbackSupported: false,
       connections
     }
-    return negotiated(request, 200, [server], () => xmlElement("MediaContainer", { size: 1 }, xmlElement("resource", server)))
+    return negotiated(
+      request,
+      200,
+      [server],
+      () => xmlElement("MediaContainer", { size: 1 }, xmlElement("resource", server))
+    )
   })
 
 /** plex.tv's checks for a signed-in call: a client identifier (400/1000), then a known token (401/1001). */
-function withAccount(state: FakeState, request: FakeRequest, then: (account: AccountSpec, token: string) => FakeResponse) {
+function withAccount(
+  state: FakeState,
+  request: FakeRequest,
+  then: (account: AccountSpec, token: string) => FakeResponse
+) {
   if (!request.headers["x-plex-client-identifier"]) return plexTvError(request, 400, missingClientId)
   const value = token(request)
   const account = value === undefined ? undefined : state.tokens.get(value)
@@ -221,7 +233,14 @@ const identity = (request: FakeRequest): FakeResponse =>
   negotiated(
     request,
     200,
-    { MediaContainer: { size: 0, claimed: true, machineIdentifier: serverMachineIdentifier, version: "1.41.3.9314-a0bfb8370" } },
+    {
+      MediaContainer: {
+        size: 0,
+        claimed: true,
+        machineIdentifier: serverMachineIdentifier,
+        version: "1.41.3.9314-a0bfb8370"
+      }
+    },
     () => xmlElement("MediaContainer", { size: 0, claimed: 1, machineIdentifier: serverMachineIdentifier })
   )
 

@@ -6,7 +6,7 @@
  */
 import type { AccountSpec } from "./account.js"
 
-/** @internal */
+/** Public as `PlexFake.Route`. */
 export type Route =
   | "signin"
   | "user"
@@ -19,14 +19,14 @@ export type Route =
   | "signout"
   | "identity"
 
-/** How one connection of the fake server behaves. @internal */
+/** How one connection of the fake server behaves. Public as `PlexFake.ConnectionBehavior`. */
 export type ConnectionBehavior =
   | { readonly _tag: "Ok" }
   | { readonly _tag: "Unreachable" }
   | { readonly _tag: "Hang" }
   | { readonly _tag: "Slow"; readonly millis: number }
 
-/** @internal */
+/** Public as `PlexFake.ConnectionSpec`. */
 export interface ConnectionSpec {
   readonly uri: string
   readonly protocol: "http" | "https"
@@ -49,16 +49,21 @@ export interface PinState {
   token: string | undefined
 }
 
-/** @internal */
+/** Public as `PlexFake.Fault`. */
 export type Fault =
-  | { readonly _tag: "Status"; readonly status: number; readonly retryAfter?: string | undefined; readonly body?: string | undefined }
+  | {
+    readonly _tag: "Status"
+    readonly status: number
+    readonly retryAfter?: string | undefined
+    readonly body?: string | undefined
+  }
   | { readonly _tag: "Delay"; readonly millis: number }
   | { readonly _tag: "Body"; readonly kind: "malformed" | "empty" | "html" | "gzipBomb" }
   | { readonly _tag: "Echo" }
   | { readonly _tag: "BreakBody" }
   | { readonly _tag: "Drop" }
 
-/** @internal */
+/** Public as `PlexFake.JournalEntry`. */
 export interface JournalEntry {
   readonly at: number
   readonly method: string
@@ -68,7 +73,7 @@ export interface JournalEntry {
   readonly status: number | "dropped" | "interrupted"
 }
 
-/** @internal */
+/** Public as `PlexFake.SourceSpec`. */
 export interface SourceSpec {
   readonly source: string
   readonly name: string

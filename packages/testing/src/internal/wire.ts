@@ -5,7 +5,7 @@
  * @internal
  */
 
-/** @internal */
+/** Public as `PlexFake.FakeRequest`. */
 export interface FakeRequest {
   readonly method: string
   readonly url: URL
@@ -14,7 +14,7 @@ export interface FakeRequest {
   readonly body: string
 }
 
-/** @internal */
+/** Public as `PlexFake.FakeResponse`. */
 export type FakeResponse =
   | {
     readonly _tag: "Reply"
@@ -25,7 +25,12 @@ export type FakeResponse =
     readonly breakAfter?: number | undefined
   }
   /** A body that is not text (a compressed one). */
-  | { readonly _tag: "Bytes"; readonly status: number; readonly headers: Record<string, string>; readonly body: Uint8Array }
+  | {
+    readonly _tag: "Bytes"
+    readonly status: number
+    readonly headers: Record<string, string>
+    readonly body: Uint8Array
+  }
   | { readonly _tag: "Drop" }
 
 /** @internal */
