@@ -326,7 +326,10 @@ const helpConsole = Effect.map(Effect.console, (console): Console.Console => ({
   }
 }))
 const mendHelp = (text: string) =>
-  text.replace(/^\$ (?!effect-plex\b)/gm, "$ effect-plex ").replace(/^ {2}(A true or false value|A user-defined piece of text)\.\n\n/gm, "")
+  text.replace(/^\$ (?!effect-plex\b)/gm, "$ effect-plex ").replace(
+    /^ {2}(A true or false value|A user-defined piece of text)\.\n\n/gm,
+    ""
+  )
 
 export const run = (args: ReadonlyArray<string>) =>
   Effect.flatMap(helpConsole, (console) => Effect.withConsole(cli(args), console))

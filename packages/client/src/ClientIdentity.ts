@@ -9,13 +9,12 @@
 import type { PlatformError } from "@effect/platform/Error"
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as Path from "@effect/platform/Path"
-import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
+import { keptDirectory } from "./internal/configHome.js"
 
 /**
  * The identifier's file could not be read or created: the message names the
@@ -69,14 +68,6 @@ export interface ClientIdentityOptions {
   readonly directory?: string | undefined
 }
 
-const configHome = Effect.gen(function*() {
-  const path = yield* Path.Path
-  const xdg = yield* Config.option(Config.nonEmptyString("XDG_CONFIG_HOME"))
-  if (Option.isSome(xdg)) return xdg.value
-  const home = yield* Config.option(Config.nonEmptyString("HOME"))
-  return path.join(Option.getOrElse(home, () => "."), ".config")
-})
-
 /**
  * Reads the kept identifier, or creates and keeps a new UUID.
  *
@@ -93,7 +84,7 @@ export const make = (
   Effect.gen(function*() {
     const fs = yield* FileSystem.FileSystem
     const path = yield* Path.Path
-    const directory = options.directory ?? path.join(yield* configHome, options.appName ?? "effect-plex")
+    const directory = yield* keptDirectory(options)
     const file = path.join(directory, "client-identifier")
     return yield* Effect.gen(function*() {
       if (yield* fs.exists(file)) {

@@ -14,6 +14,7 @@ import type * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
+import * as deviceJwt from "./internal/deviceJwt.js"
 import { run } from "./internal/pipeline.js"
 import {
   BoolLike,
@@ -24,8 +25,9 @@ import {
   StringLike,
   Timestamp
 } from "./internal/schemas.js"
+import type { DeviceKey } from "./Jwt.js"
 import { PlexCredentials } from "./PlexCredentials.js"
-import { type CommonError, PinExpired, PinNotClaimed, PinNotFound } from "./PlexError.js"
+import { type CommonError, type InvalidInput, PinExpired, PinNotClaimed, PinNotFound } from "./PlexError.js"
 import * as Retry from "./Retry.js"
 
 /**
@@ -73,26 +75,66 @@ export class Pin extends Schema.Class<Pin>("@effect-plex/client/Pin")({
  * @since 0.1.0
  * @category errors
  */
-export type PinError = CommonError | PinNotFound | PinExpired | PinNotClaimed
+export type PinError = CommonError | PinNotFound | PinExpired | PinNotClaimed | InvalidInput
 
 /**
- * `POST {plex.tv}/pins`. A strong PIN (the default) is for the Auth App URL;
- * a short one (`strong: false`) is the 4-character code typed at plex.tv/link.
+ * Options of `createPin`.
  *
- * @since 0.1.0
- * @category operations
+ * @since 0.2.0
+ * @category models
  */
-export const createPin: (
-  options?: { readonly strong?: boolean | undefined }
-) => Effect.Effect<Pin, CommonError, HttpClient.HttpClient | PlexCredentials> = run({
+export interface CreatePinOptions {
+  /** A long code for the Auth App URL (the default), or the 4-character code typed at plex.tv/link. */
+  readonly strong?: boolean | undefined
+  /**
+   * A device key (`Jwt.generateKey`): the JWT PIN flow. The PIN is created at
+   * clients.plex.tv with the key's public half, polling proves the device
+   * holds the key, and the token it yields is a Plex JWT. No classic token
+   * is needed.
+   */
+  readonly key?: DeviceKey | undefined
+}
+
+const createClassicPin = run<boolean, Pin, Pin, CommonError>({
   name: "createPin",
   target: "plex.tv",
   method: "POST",
   path: "/pins",
   token: "never",
-  query: (options: { readonly strong?: boolean | undefined } = {}) => [["strong", String(options.strong ?? true)]],
+  query: (strong) => [["strong", String(strong)]],
   success: Pin
 })
+
+const createJwtPin = run<{ readonly strong: boolean; readonly key: DeviceKey }, Pin, Pin, CommonError>({
+  name: "createPin",
+  target: "clients",
+  method: "POST",
+  path: "/pins",
+  token: "never",
+  json: ({ key, strong }) => ({ jwk: key.publicJwk, strong }),
+  success: Pin
+})
+
+// The key a PIN of the JWT flow was created with, which its polls sign with.
+const jwtPins = new WeakMap<Pin, DeviceKey>()
+
+/**
+ * `POST {plex.tv}/pins`. A strong PIN (the default) is for the Auth App URL;
+ * a short one (`strong: false`) is the 4-character code typed at plex.tv/link.
+ * With `key`, the JWT PIN flow: `POST {clients}/pins` with `{ jwk, strong }`,
+ * and `poll` and `waitForToken` then sign each poll with the key.
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const createPin = (
+  options: CreatePinOptions = {}
+): Effect.Effect<Pin, CommonError, HttpClient.HttpClient | PlexCredentials> => {
+  const strong = options.strong ?? true
+  const key = options.key
+  if (key === undefined) return createClassicPin(strong)
+  return Effect.tap(createJwtPin({ strong, key }), (pin) => void jwtPins.set(pin, key))
+}
 
 /**
  * `GET {plex.tv}/pins/{id}`: the PIN as it is now; `authToken` is set once
@@ -112,6 +154,33 @@ export const getPin: (
   success: Pin,
   refine: (error, id) => error.status === 404 ? new PinNotFound({ operation: error.operation, pinId: id }) : undefined
 })
+
+const getJwtPin = run<{ readonly id: number; readonly deviceJwt: string }, Pin, Pin, CommonError | PinNotFound>({
+  name: "getPin",
+  target: "clients",
+  method: "GET",
+  path: ({ id }) => `/pins/${encodeURIComponent(String(id))}`,
+  token: "never",
+  query: ({ deviceJwt }) => [["deviceJWT", deviceJwt]],
+  secrets: ({ deviceJwt }) => [deviceJwt],
+  success: Pin,
+  refine: (error, { id }) =>
+    error.status === 404 ? new PinNotFound({ operation: error.operation, pinId: id }) : undefined
+})
+
+// A poll of a JWT PIN carries a device JWT signed with the PIN's key.
+const fetchPin = (pin: Pin) => {
+  const key = jwtPins.get(pin)
+  if (key === undefined) return getPin(pin.id)
+  return Effect.gen(function*() {
+    const credentials = yield* PlexCredentials
+    const now = yield* Clock.currentTimeMillis
+    const signed = yield* deviceJwt.sign("getPin", key, credentials.clientIdentifier, {
+      scope: deviceJwt.allScopes.join(",")
+    }, now)
+    return yield* getJwtPin({ id: pin.id, deviceJwt: signed })
+  })
+}
 
 /**
  * Options of `authAppUrl`.
@@ -170,7 +239,7 @@ const expired = (pin: Pin) =>
 const pollOnce = (pin: Pin) =>
   Effect.zipRight(
     expired(pin),
-    getPin(pin.id).pipe(
+    fetchPin(pin).pipe(
       Retry.withPolicy(Retry.transient),
       Effect.map(Option.some),
       Effect.catchIf(Retry.isTransient, () => Effect.succeed(Option.none<Pin>()))

@@ -13,6 +13,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
+import type { CommonError } from "./PlexError.js"
 
 /**
  * The default plex.tv API base.
@@ -21,6 +22,15 @@ import * as Schema from "effect/Schema"
  * @category constants
  */
 export const defaultPlexTvUrl = "https://plex.tv/api/v2"
+
+/**
+ * The default base of Plex's JWT endpoints (`/auth/jwk`, `/auth/nonce`,
+ * `/auth/token`, `/auth/keys`) and of the JWT PIN flow.
+ *
+ * @since 0.2.0
+ * @category constants
+ */
+export const defaultClientsUrl = "https://clients.plex.tv/api/v2"
 
 /**
  * The `X-Plex-Product` sent when none is given.
@@ -57,6 +67,8 @@ export interface PlexCredentialsOptions {
   readonly serverUrl?: string | URL | undefined
   /** The plex.tv API base. Defaults to `https://plex.tv/api/v2`; tests point it at a fake. */
   readonly plexTvUrl?: string | URL | undefined
+  /** The base of Plex's JWT endpoints. Defaults to `https://clients.plex.tv/api/v2`; tests point it at a fake. */
+  readonly clientsUrl?: string | URL | undefined
 }
 
 /**
@@ -155,8 +167,30 @@ export interface PlexCredentialsService {
   readonly serverUrl: Option.Option<string>
   /** The plex.tv API base, without a trailing slash. */
   readonly plexTvUrl: string
+  /** The base of Plex's JWT endpoints, without a trailing slash. */
+  readonly clientsUrl: string
   /** `Accept: application/json` and the identity headers, encoded for the wire. */
   readonly headers: Headers.Headers
+  /**
+   * Set by `Jwt.layer`: where a token that changes over time comes from.
+   * Every operation that sends a token asks it first, and asks again after
+   * a 498.
+   */
+  readonly renewal?: TokenRenewal | undefined
+}
+
+/**
+ * A token that is renewed while the program runs (a Plex JWT under
+ * `Jwt.layer`). Both effects hand back a token that is valid now.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface TokenRenewal {
+  /** The token to send now; renewed first when it is close to expiry. */
+  readonly current: Effect.Effect<Redacted.Redacted<string>, CommonError>
+  /** After Plex answered 498 to `stale`: a renewed token. Calls that saw the same expiry share one renewal. */
+  readonly expired: (stale: Redacted.Redacted<string>) => Effect.Effect<Redacted.Redacted<string>, CommonError>
 }
 
 /**
@@ -186,6 +220,7 @@ export const make = (options: PlexCredentialsOptions): Effect.Effect<PlexCredent
         ? Option.none()
         : Option.some(yield* checkUrl("serverUrl", options.serverUrl)),
       plexTvUrl: yield* checkUrl("plexTvUrl", options.plexTvUrl ?? defaultPlexTvUrl),
+      clientsUrl: yield* checkUrl("clientsUrl", options.clientsUrl ?? defaultClientsUrl),
       headers: Headers.fromInput(headers)
     }
   })
@@ -207,6 +242,7 @@ const optionalString = (name: string) =>
  * | `PLEX_TOKEN` | `token` |
  * | `PLEX_SERVER_URL` | `serverUrl` |
  * | `PLEX_TV_URL` | `plexTvUrl` |
+ * | `PLEX_CLIENTS_URL` | `clientsUrl` |
  * | `PLEX_PRODUCT` | `product` |
  * | `PLEX_VERSION` | `version` |
  * | `PLEX_PLATFORM` | `platform` |
@@ -226,6 +262,7 @@ export const config: Config.Config<PlexCredentialsOptions> = Config.all({
   ),
   serverUrl: optionalString("PLEX_SERVER_URL"),
   plexTvUrl: optionalString("PLEX_TV_URL"),
+  clientsUrl: optionalString("PLEX_CLIENTS_URL"),
   product: optionalString("PLEX_PRODUCT"),
   version: optionalString("PLEX_VERSION"),
   platform: optionalString("PLEX_PLATFORM"),
@@ -302,8 +339,14 @@ export const forServer = (
   Effect.gen(function*() {
     const credentials = yield* PlexCredentials
     const serverUrl = yield* checkUrl("serverUrl", server.serverUrl)
-    const token = server.token === undefined ? credentials.token : Option.some(yield* checkToken(server.token))
-    return { ...credentials, serverUrl: Option.some(serverUrl), token }
+    if (server.token === undefined) return { ...credentials, serverUrl: Option.some(serverUrl) }
+    // A token of its own replaces one that `Jwt.layer` renews.
+    return {
+      ...credentials,
+      serverUrl: Option.some(serverUrl),
+      token: Option.some(yield* checkToken(server.token)),
+      renewal: undefined
+    }
   })
 
 /**
@@ -319,5 +362,9 @@ export const withToken =
     Effect.flatMap(
       Effect.zip(PlexCredentials, checkToken(token)),
       ([credentials, checked]) =>
-        Effect.provideService(self, PlexCredentials, { ...credentials, token: Option.some(checked) })
+        Effect.provideService(self, PlexCredentials, {
+          ...credentials,
+          token: Option.some(checked),
+          renewal: undefined
+        })
     )

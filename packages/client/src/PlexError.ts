@@ -155,6 +155,80 @@ export class RateLimited extends Schema.TaggedError<RateLimited>(id("RateLimited
 }
 
 /**
+ * HTTP 498: the token was a Plex JWT, and it has expired. Under `Jwt.layer`
+ * the token is renewed and the call sent once more, so a caller sees this
+ * only when the renewal failed too; `renewal` then says why.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export class TokenExpired extends Schema.TaggedError<TokenExpired>(id("TokenExpired"))("TokenExpired", {
+  ...statusFields,
+  /** Why the token could not be renewed, when a renewal was tried. */
+  renewal: Schema.optional(Schema.String)
+}) {
+  override get message(): string {
+    const renewal = this.renewal === undefined ? "" : `; renewing it failed: ${this.renewal}`
+    return `${this.operation}: the Plex JWT has expired (498)${renewal}`
+  }
+}
+
+/**
+ * HTTP 422 from the JWT endpoints. `reason` is `thumbprintTaken` when the key
+ * is registered to another device, `signatureRejected` when Plex could not
+ * verify the device JWT (an unregistered key, a used or expired nonce), and
+ * `other` for any other 422.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export class JwtRejected extends Schema.TaggedError<JwtRejected>(id("JwtRejected"))("JwtRejected", {
+  ...statusFields,
+  reason: Schema.Literal("thumbprintTaken", "signatureRejected", "other")
+}) {
+  override get message(): string {
+    const why = this.reason === "thumbprintTaken"
+      ? "the key is already registered to another device"
+      : this.reason === "signatureRejected"
+      ? "Plex could not verify the device JWT's signature"
+      : "Plex rejected the request"
+    return `${this.operation}: ${why} (422)${describeDetails(this.errors)}`
+  }
+}
+
+/**
+ * The Plex JWT that came back failed a check, so it was not used. `check`
+ * names the one that failed: `signature` (no published key verifies it),
+ * `unknownKey` (its `kid` is not among Plex's keys, even after refetching
+ * them), `issuer`, `audience`, `thumbprint` (issued for another key),
+ * `expiry` (already expired), `issuedAt` (more than 60 s ahead) or
+ * `malformed`. The token itself is never kept.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export class JwtVerificationFailed extends Schema.TaggedError<JwtVerificationFailed>(id("JwtVerificationFailed"))(
+  "JwtVerificationFailed",
+  {
+    ...common,
+    check: Schema.Literal(
+      "signature",
+      "unknownKey",
+      "issuer",
+      "audience",
+      "thumbprint",
+      "expiry",
+      "issuedAt",
+      "malformed"
+    )
+  }
+) {
+  override get message(): string {
+    return `${this.operation}: the Plex JWT failed verification (${this.check}); it was not used`
+  }
+}
+
+/**
  * Any other status: a 5xx, a redirect the transport did not follow, 404, …
  *
  * @since 0.1.0
@@ -454,6 +528,9 @@ export const errors = {
   VerificationCodeRequired,
   SignInLockedOut,
   RateLimited,
+  TokenExpired,
+  JwtRejected,
+  JwtVerificationFailed,
   UnexpectedStatus,
   TransportError,
   Timeout,
@@ -497,7 +574,7 @@ export const isPlexError = (u: unknown): u is PlexError => Predicate.hasProperty
  * @since 0.1.0
  * @category errors
  */
-export type StatusError = BadRequest | Unauthorized | RateLimited | UnexpectedStatus
+export type StatusError = BadRequest | Unauthorized | RateLimited | TokenExpired | UnexpectedStatus
 
 /**
  * Errors of a success status whose body cannot be used.

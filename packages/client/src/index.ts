@@ -48,3 +48,9 @@ export * as ServerConnection from "./ServerConnection.js"
 
 /** @since 0.1.0 */
 export * as TokenLifecycle from "./TokenLifecycle.js"
+
+/** @since 0.2.0 */
+export * as Jwt from "./Jwt.js"
+
+/** @since 0.2.0 */
+export * as KeyStore from "./KeyStore.js"

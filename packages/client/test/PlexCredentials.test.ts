@@ -22,6 +22,8 @@ describe("PlexCredentials", () => {
         [{ clientIdentifier: "ok", serverUrl: "ftp://nas:21" }, "serverUrl", "http or https"],
         [{ clientIdentifier: "ok", serverUrl: "not a url" }, "serverUrl", "not a valid URL"],
         [{ clientIdentifier: "ok", plexTvUrl: "file:///etc/passwd" }, "plexTvUrl", "http or https"],
+        [{ clientIdentifier: "ok", clientsUrl: "ws://clients.plex.tv" }, "clientsUrl", "http or https"],
+        [{ clientIdentifier: "ok", clientsUrl: "https://clients.plex.tv/api/v2#x" }, "clientsUrl", "fragment"],
         [{ clientIdentifier: "ok", serverUrl: "http://user:pw@nas:32400" }, "serverUrl", "user name or password"],
         [{ clientIdentifier: "ok", serverUrl: "http://nas:32400/?X-Plex-Token=abc" }, "serverUrl", "query"]
       ] as const
@@ -72,6 +74,7 @@ describe("PlexCredentials", () => {
             ["PLEX_TOKEN", "env-token"],
             ["PLEX_SERVER_URL", "http://10.0.0.2:32400"],
             ["PLEX_PRODUCT", "Env Product"],
+            ["PLEX_CLIENTS_URL", "http://127.0.0.1:9/clients/api/v2/"],
             ["PLEX_DEVICE_NAME", ""]
           ])
         ))
@@ -82,6 +85,9 @@ describe("PlexCredentials", () => {
       assert.strictEqual(service.headers["x-plex-product"], "Env Product")
       assert.isUndefined(service.headers["x-plex-device-name"])
       assert.deepStrictEqual(service.plexTvUrl, "https://plex.tv/api/v2")
+      assert.strictEqual(service.clientsUrl, "http://127.0.0.1:9/clients/api/v2")
+      const defaults = yield* PlexCredentials.make({ clientIdentifier: "ok" })
+      assert.strictEqual(defaults.clientsUrl, "https://clients.plex.tv/api/v2")
     }))
 
   it.effect("layerConfig fails with a ConfigError when the client identifier is missing", () =>

@@ -1,5 +1,7 @@
 import { PlexFake } from "@effect-plex/testing"
 import { NodeContext } from "@effect/platform-node"
+import type { FileSystem } from "@effect/platform/FileSystem"
+import type { Path } from "@effect/platform/Path"
 import { assert, describe, it } from "@effect/vitest"
 import {
   Chunk,
@@ -20,6 +22,8 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import * as ClientIdentity from "../src/ClientIdentity.js"
+import * as Jwt from "../src/Jwt.js"
+import * as KeyStore from "../src/KeyStore.js"
 import * as Pin from "../src/Pin.js"
 import { PlexCredentials } from "../src/PlexCredentials.js"
 import { getResources, isServer, Resource } from "../src/Resource.js"
@@ -400,4 +404,56 @@ describe("ClientIdentity", () => {
       }
       fs.rmSync(home, { recursive: true, force: true })
     }).pipe(Effect.provide(NodeContext.layer)))
+})
+
+describe("KeyStore", () => {
+  const inHome = <A, E>(
+    body: (home: string, provider: ConfigProvider.ConfigProvider) => Effect.Effect<A, E, FileSystem | Path>
+  ) =>
+    Effect.gen(function*() {
+      const home = fs.mkdtempSync(path.join(os.tmpdir(), "effect-plex-keys-"))
+      const provider = ConfigProvider.fromMap(new Map([["XDG_CONFIG_HOME", home]]))
+      return yield* body(home, provider).pipe(
+        Effect.withConfigProvider(provider),
+        Effect.ensuring(Effect.sync(() => fs.rmSync(home, { recursive: true, force: true })))
+      )
+    }).pipe(Effect.provide(NodeContext.layer))
+
+  it.effect("creates a key once, beside the client identifier, mode 0600, and loads the same key back", () =>
+    inHome((home) =>
+      Effect.gen(function*() {
+        const first = yield* KeyStore.loadOrCreate()
+        const second = yield* KeyStore.loadOrCreate()
+        assert.strictEqual(second.kid, first.kid)
+        assert.strictEqual(Redacted.value(second.privateKey), Redacted.value(first.privateKey))
+        const file = path.join(home, "effect-plex", "device-key.json")
+        assert.strictEqual(fs.statSync(file).mode & 0o777, 0o600)
+        assert.strictEqual(fs.statSync(path.dirname(file)).mode & 0o777, 0o700)
+        assert.deepStrictEqual(fs.readdirSync(path.dirname(file)), ["device-key.json"])
+      })
+    ))
+
+  it.effect("a world-readable key file is refused (exposed), and a corrupt one too; neither is overwritten", () =>
+    inHome((home) =>
+      Effect.gen(function*() {
+        const key = yield* KeyStore.loadOrCreate()
+        const file = path.join(home, "effect-plex", "device-key.json")
+        fs.chmodSync(file, 0o644)
+        const exposed = yield* Effect.flip(KeyStore.loadOrCreate())
+        assert.strictEqual(exposed._tag === "KeyStoreError" && exposed.problem, "exposed")
+        assert.include(exposed.message, "chmod 600")
+        assert.notInclude(exposed.message, Redacted.value(key.privateKey))
+        fs.chmodSync(file, 0o600)
+        const kept = fs.readFileSync(file, "utf8")
+        // Another key's private part under this kid: not the key it claims to be.
+        const other = yield* Jwt.generateKey()
+        fs.writeFileSync(file, kept.replace(Redacted.value(key.privateKey), Redacted.value(other.privateKey)))
+        const tampered = yield* Effect.flip(KeyStore.loadOrCreate())
+        assert.strictEqual(tampered._tag === "KeyStoreError" && tampered.problem, "corrupt")
+        fs.writeFileSync(file, "{ not json")
+        const corrupt = yield* Effect.flip(KeyStore.load())
+        assert.strictEqual(corrupt._tag === "KeyStoreError" && corrupt.problem, "corrupt")
+        assert.strictEqual(fs.readFileSync(file, "utf8"), "{ not json")
+      })
+    ))
 })

@@ -26,6 +26,7 @@
  * @since 0.1.0
  */
 import * as HttpClient from "@effect/platform/HttpClient"
+import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -35,7 +36,7 @@ import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import type { AccountSpec } from "./internal/account.js"
 import * as defaults from "./internal/defaults.js"
-import { type Bases, handle } from "./internal/handler.js"
+import { type Bases, clientsUrlOf, handle } from "./internal/handler.js"
 import { inMemoryClient } from "./internal/memoryClient.js"
 import { serverMachineIdentifier } from "./internal/routes.js"
 import { serveOnLoopback } from "./internal/server.js"
@@ -153,6 +154,8 @@ export interface PlexFakeOptions {
   readonly sources?: ReadonlyArray<SourceSpec> | undefined
   /** The fake server's connections, as `/resources` lists them. Default: a local, a remote and a relay one. */
   readonly connections?: ReadonlyArray<ConnectionSpec> | undefined
+  /** JWT nonces one client identifier may fetch per minute before a 429. Default 10. */
+  readonly nonceBurst?: number | undefined
 }
 
 /**
@@ -181,6 +184,8 @@ export interface PlexFakeService {
   readonly plexTvUrl: string
   /** Where the fake PMS answers: point `PlexCredentials.serverUrl` here. */
   readonly serverUrl: string
+  /** Where the fake clients.plex.tv (the JWT endpoints) answers: point `PlexCredentials.clientsUrl` here. */
+  readonly clientsUrl: string
   /** Answers one request. Both faces call this. */
   readonly handle: (request: FakeRequest) => Effect.Effect<FakeResponse>
   /** Signs an account in without a password, as test set-up. */
@@ -198,8 +203,19 @@ export interface PlexFakeService {
     options?: { readonly times?: number | undefined }
   ) => Effect.Effect<void>
   readonly clearFaults: Effect.Effect<void>
-  /** Approves a PIN (by id or code) for an account, as the user would in the Auth App. */
+  /**
+   * Approves a PIN (by id or code) for an account, as the user would in the
+   * Auth App. A PIN of the JWT flow then carries a Plex JWT, and its device
+   * key counts as registered.
+   */
   readonly claimPin: (pin: number | string, login: string) => Effect.Effect<void>
+  /**
+   * Plex rotates the keys it signs JWTs with: a new key signs from now on.
+   * With `retire`, `/auth/keys` stops listing the older ones.
+   */
+  readonly rotateSigningKey: (options?: { readonly retire?: boolean | undefined }) => Effect.Effect<void>
+  /** Every Plex JWT issued so far expires now, earlier than its `exp`: Plex answers 498 to it. */
+  readonly expireJwts: Effect.Effect<void>
   /** Makes one of the server's connections answer normally, never, slowly, or refuse. */
   readonly setConnection: (uri: string, behavior: ConnectionBehavior) => Effect.Effect<void>
   /** The server's connections, as `/resources` lists them. */
@@ -284,7 +300,11 @@ const accountSpec = (account: FakeAccount, index: number): AccountSpec => ({
  * @since 0.1.0
  * @category constants
  */
-export const inMemoryBases: Bases = { plexTvUrl: "https://plex.tv/api/v2", serverUrl: "http://plex-fake.invalid:32400" }
+export const inMemoryBases: Bases = {
+  plexTvUrl: "https://plex.tv/api/v2",
+  serverUrl: "http://plex-fake.invalid:32400",
+  clientsUrl: "https://clients.plex.tv/api/v2"
+}
 
 /**
  * Builds a fake answering at the given addresses.
@@ -301,7 +321,8 @@ export const make = (
     const state = new FakeState(
       (options.accounts ?? [demoAccount]).map(accountSpec),
       options.sources ?? [demoSource],
-      options.connections ?? defaultConnections
+      options.connections ?? defaultConnections,
+      { nonceBurst: options.nonceBurst ?? 10 }
     )
     const config = {
       journalLimit: options.journalLimit ?? 10_000,
@@ -314,7 +335,9 @@ export const make = (
       return found
     }
     return {
-      ...bases,
+      plexTvUrl: bases.plexTvUrl,
+      serverUrl: bases.serverUrl,
+      clientsUrl: clientsUrlOf(bases),
       handle: handle(state, config, bases),
       issueToken: (login) => Effect.sync(() => Redacted.make(state.issueToken(account(login)))),
       setVerificationCode: (login, code) =>
@@ -343,12 +366,24 @@ export const make = (
         }),
       clearFaults: Effect.sync(() => state.faults.clear()),
       claimPin: (pin, login) =>
+        Effect.flatMap(Clock.currentTimeMillis, (now) =>
+          Effect.promise(async () => {
+            const found = [...state.pins.values()].find((p) => p.id === pin || p.code === pin)
+            if (found === undefined) throw new Error(`PlexFake has no PIN ${pin}`)
+            const owner = account(login)
+            if (found.jwk === undefined) {
+              found.token = state.issueToken(owner)
+            } else {
+              state.jwt.registerFromPin(found.jwk, found.clientIdentifier, owner)
+              found.token = await state.jwt.issue(owner, found.clientIdentifier, found.jwk.kid!, "", now)
+            }
+            found.claimedBy = owner
+          })),
+      expireJwts: Effect.flatMap(Clock.currentTimeMillis, (now) =>
         Effect.sync(() => {
-          const found = [...state.pins.values()].find((p) => p.id === pin || p.code === pin)
-          if (found === undefined) throw new Error(`PlexFake has no PIN ${pin}`)
-          found.claimedBy = account(login)
-          found.token = state.issueToken(found.claimedBy)
-        }),
+          for (const token of state.jwt.expiries.keys()) state.jwt.expiries.set(token, now)
+        })),
+      rotateSigningKey: (rotateOptions) => Effect.promise(() => state.jwt.rotate(rotateOptions?.retire ?? false)),
       setConnection: (uri, behavior) => Effect.sync(() => void state.behaviors.set(uri, behavior)),
       connections: state.connections,
       journal: Effect.sync(() => [...state.journal])

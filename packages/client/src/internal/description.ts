@@ -11,12 +11,13 @@ import type { PlexError, StatusError } from "../PlexError.js"
 export type Params = ReadonlyArray<readonly [name: string, value: string]>
 
 /**
- * `plex.tv` and `server` are the bases in `PlexCredentials`; with `url`, the
- * path is the whole URL (a discovered server's connection).
+ * `plex.tv`, `clients` (clients.plex.tv, the JWT endpoints) and `server` are
+ * the bases in `PlexCredentials`; with `url`, the path is the whole URL (a
+ * discovered server's connection).
  *
  * @internal
  */
-export type Target = "plex.tv" | "server" | "url"
+export type Target = "plex.tv" | "clients" | "server" | "url"
 
 /** @internal */
 export interface Description<In, S, A> {
@@ -31,6 +32,8 @@ export interface Description<In, S, A> {
   readonly query?: ((input: In) => Params) | undefined
   /** A form body, checked like the query. */
   readonly form?: ((input: In) => Params) | undefined
+  /** A JSON body (the JWT endpoints take JSON). */
+  readonly json?: ((input: In) => unknown) | undefined
   /** Secrets of the input besides the token (a password), kept out of every error text. */
   readonly secrets?: ((input: In) => ReadonlyArray<string | undefined>) | undefined
   /** The success body's schema; without one, the body is read and ignored. */

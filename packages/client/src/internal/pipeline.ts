@@ -14,9 +14,12 @@ import * as Context from "effect/Context"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as FiberRef from "effect/FiberRef"
+import * as Option from "effect/Option"
+import * as Predicate from "effect/Predicate"
+import type * as Redacted from "effect/Redacted"
 import * as Tracer from "effect/Tracer"
-import { PlexCredentials, type PlexCredentialsService } from "../PlexCredentials.js"
-import { type PlexError, type StatusError, Timeout } from "../PlexError.js"
+import { PlexCredentials, type PlexCredentialsService, type TokenRenewal } from "../PlexCredentials.js"
+import { type CommonError, type PlexError, type StatusError, Timeout } from "../PlexError.js"
 import { isolated } from "./attempt.js"
 import { compile } from "./compiler.js"
 import { currentDeadlineWatch } from "./deadline.js"
@@ -42,7 +45,7 @@ const originOf = (prefix: string): string => {
   return origin
 }
 
-const spanAttributes = (request: HttpClientRequest.HttpClientRequest) => {
+const spanAttributes = (request: HttpClientRequest.HttpClientRequest, hideQuery: boolean) => {
   const url = request.url
   const query = url.indexOf("?")
   const full = query < 0 ? url : url.slice(0, query)
@@ -50,10 +53,38 @@ const spanAttributes = (request: HttpClientRequest.HttpClientRequest) => {
   return {
     "http.request.method": request.method,
     "server.address": originOf(slash < 0 ? full : full.slice(0, slash)),
-    "url.full": url,
+    "url.full": hideQuery ? full : url,
     "url.path": slash < 0 ? "/" : full.slice(slash)
   }
 }
+
+// The credentials with the token a renewal handed out, made once per token.
+const renewed = new WeakMap<PlexCredentialsService, PlexCredentialsService>()
+
+const withCurrentToken = (
+  credentials: PlexCredentialsService,
+  token: Redacted.Redacted<string>
+): PlexCredentialsService => {
+  const last = renewed.get(credentials)
+  if (last !== undefined && last.token._tag === "Some" && last.token.value === token) return last
+  const current = { ...credentials, token: Option.some(token) }
+  renewed.set(credentials, current)
+  return current
+}
+
+// Under `Jwt.layer` the token is asked for before each call; after a 498 it is
+// renewed once and the call is sent again.
+const withRenewal = <A, E, R>(
+  renewal: TokenRenewal,
+  credentials: PlexCredentialsService,
+  call: (credentials: PlexCredentialsService) => Effect.Effect<A, E, R>
+): Effect.Effect<A, E | CommonError, R> =>
+  Effect.flatMap(renewal.current, (token) =>
+    Effect.catchIf(
+      call(withCurrentToken(credentials, token)),
+      (error) => Predicate.isTagged(error, "TokenExpired"),
+      () => Effect.flatMap(renewal.expired(token), (fresh) => call(withCurrentToken(credentials, fresh)))
+    ))
 
 const timedOut = (timeout: Duration.Duration) => new Unstamped((stamp) => new Timeout({ ...stamp.common, timeout }))
 
@@ -69,6 +100,8 @@ export const run = <In = void, S = void, A = S, E = PlexError>(
 ): (input: In) => Effect.Effect<A, E, HttpClient.HttpClient | PlexCredentials> => {
   const { extract, name, refine, secrets } = description
   const spanName = `plex.${name}`
+  // A secret that travels in the query (the JWT PIN poll's deviceJWT) stays off the span.
+  const hideQuery = description.query !== undefined && secrets !== undefined
   const common = description.idempotent === false
     ? { operation: name, idempotent: false as const }
     : { operation: name }
@@ -123,7 +156,7 @@ export const run = <In = void, S = void, A = S, E = PlexError>(
     return Effect.useSpan(spanName, {
       kind: "client",
       captureStackTrace: false,
-      attributes: built === undefined ? { "http.request.method": description.method } : spanAttributes(built)
+      attributes: built === undefined ? { "http.request.method": description.method } : spanAttributes(built, hideQuery)
     }, (span) => {
       const result = built === undefined
         ? Effect.fail(request as Unstamped<PlexError>)
@@ -143,11 +176,15 @@ export const run = <In = void, S = void, A = S, E = PlexError>(
       const watch = fiber.getFiberRef(currentDeadlineWatch)
       if (watch !== undefined) watch.last = name
       const credentials = fiber.currentContext.unsafeMap.get(PlexCredentials.key) as PlexCredentialsService
-      return call(credentials, input) as unknown as Effect.Effect<A, E, HttpClient.HttpClient>
+      const renewal = description.token === "never" ? undefined : credentials.renewal
+      const result = renewal === undefined
+        ? call(credentials, input)
+        : withRenewal(renewal, credentials, (current) => call(current, input))
+      return result as unknown as Effect.Effect<A, E, HttpClient.HttpClient>
     })
   return Object.defineProperty(operation, "name", { value: name })
 }
 
 const isStatusError = (error: PlexError): error is StatusError =>
   error._tag === "BadRequest" || error._tag === "Unauthorized" || error._tag === "RateLimited" ||
-  error._tag === "UnexpectedStatus"
+  error._tag === "TokenExpired" || error._tag === "UnexpectedStatus"

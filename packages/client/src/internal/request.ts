@@ -60,6 +60,7 @@ export const buildRequest = <In>(
   if (form instanceof Unstamped) return form
   let base = ""
   if (description.target === "plex.tv") base = credentials.plexTvUrl
+  else if (description.target === "clients") base = credentials.clientsUrl
   else if (description.target === "server") {
     if (credentials.serverUrl._tag === "None") return missing("serverUrl")
     base = credentials.serverUrl.value
@@ -69,6 +70,10 @@ export const buildRequest = <In>(
   const path = typeof description.path === "string" ? description.path : description.path(input)
   return HttpClientRequest.make(description.method)(query === "" ? base + path : `${base}${path}?${query}`, {
     headers: token?._tag === "Some" ? tokenHeaders(credentials, token.value) : credentials.headers,
-    body: form === undefined ? undefined : HttpBody.text(form, "application/x-www-form-urlencoded")
+    body: form !== undefined
+      ? HttpBody.text(form, "application/x-www-form-urlencoded")
+      : description.json !== undefined
+      ? HttpBody.text(JSON.stringify(description.json(input)), "application/json")
+      : undefined
   })
 }

@@ -14,6 +14,7 @@ import {
   PlexErrorDetail,
   RateLimited,
   type StatusError,
+  TokenExpired,
   Unauthorized,
   UnexpectedStatus
 } from "../PlexError.js"
@@ -49,6 +50,8 @@ const toError = (
       case 401:
       case 403:
         return new Unauthorized(fields)
+      case 498:
+        return new TokenExpired(fields)
       case 429:
         return new RateLimited({ ...fields, retryAfter: parseRetryAfter(response.headers["retry-after"], now) })
       default:

@@ -7,15 +7,21 @@
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as zlib from "node:zlib"
-import { answer, type FakeConfig, notFound, plexTvRoute, serverRoute } from "./routes.js"
+import { answer, clientsRoute, type FakeConfig, notFound, plexTvRoute, serverRoute } from "./routes.js"
 import type { ConnectionBehavior, FakeState, Fault, JournalEntry, Route } from "./state.js"
 import { type FakeRequest, type FakeResponse, reply } from "./wire.js"
 
-/** Where the fake answers: the plex.tv API base and the Plex Media Server's. */
+/** Where the fake answers: the plex.tv API base, the Plex Media Server's, and clients.plex.tv's (the JWT endpoints). */
 export interface Bases {
   readonly plexTvUrl: string
   readonly serverUrl: string
+  /** Default: `/clients/api/v2` on plex.tv's origin. */
+  readonly clientsUrl?: string | undefined
 }
+
+/** The clients.plex.tv base of `bases`. @internal */
+export const clientsUrlOf = (bases: Bases): string =>
+  bases.clientsUrl ?? `${new URL(bases.plexTvUrl).origin}/clients/api/v2`
 
 interface Target {
   readonly route: Route | "unknown" | "unreachable"
@@ -28,6 +34,11 @@ const ok: ConnectionBehavior = { _tag: "Ok" }
 
 const route = (state: FakeState, bases: Bases, request: FakeRequest): Target => {
   const href = request.url.href
+  const clientsUrl = clientsUrlOf(bases)
+  if (href.startsWith(`${clientsUrl}/`)) {
+    const path = request.url.pathname.slice(new URL(clientsUrl).pathname.length)
+    return { route: clientsRoute(request.method, path) ?? "unknown", path, behavior: ok }
+  }
   if (href.startsWith(`${bases.plexTvUrl}/`)) {
     const path = request.url.pathname.slice(new URL(bases.plexTvUrl).pathname.length)
     return { route: plexTvRoute(request.method, path) ?? "unknown", path, behavior: ok }
@@ -47,15 +58,22 @@ const route = (state: FakeState, bases: Bases, request: FakeRequest): Target => 
 let bomb: Uint8Array | undefined
 const gzipBomb = () => (bomb ??= zlib.gzipSync(Buffer.alloc(32 * 1024 * 1024, 0x20)))
 
-// What a careless server writes back: the token and the password it was sent,
-// raw and percent-encoded, in its error message.
+// What a careless server writes back: the secrets it was sent (the token, a
+// password, a device JWT), raw and percent-encoded, in its error message.
 const echoed = (request: FakeRequest) => {
-  const form = new URLSearchParams(request.body.trimStart().startsWith("{") ? "" : request.body)
-  const password = form.get("password") ?? ""
-  const token = request.headers["x-plex-token"] ?? ""
-  return `Invalid credentials: token ${token} (${encodeURIComponent(token)}), password ${password} (${
-    encodeURIComponent(password)
-  })`
+  const isJson = request.body.trimStart().startsWith("{")
+  const form = new URLSearchParams(isJson ? "" : request.body)
+  let jwt = request.url.searchParams.get("deviceJWT") ?? ""
+  if (isJson) {
+    try {
+      const body = JSON.parse(request.body) as { jwt?: unknown }
+      if (typeof body.jwt === "string") jwt = body.jwt
+    } catch {
+      // not JSON after all: nothing more to echo
+    }
+  }
+  const sent = [request.headers["x-plex-token"] ?? "", form.get("password") ?? "", jwt].filter((s) => s !== "")
+  return `Invalid credentials: ${sent.map((s) => `${s} (${encodeURIComponent(s)})`).join(", ")}`
 }
 
 const faultResponse = (fault: Exclude<Fault, { _tag: "Delay" }>, request: FakeRequest): FakeResponse => {
@@ -97,7 +115,18 @@ const faultResponse = (fault: Exclude<Fault, { _tag: "Delay" }>, request: FakeRe
 }
 
 // What the journal never keeps, wherever it comes: header, query, form or JSON.
-const secretNames = new Set(["x-plex-token", "authorization", "password", "verificationcode", "token", "authtoken"])
+const secretNames = new Set([
+  "x-plex-token",
+  "authorization",
+  "password",
+  "verificationcode",
+  "token",
+  "authtoken",
+  "auth_token",
+  "jwt",
+  "devicejwt",
+  "d"
+])
 const isSecret = (name: string) => {
   try {
     return secretNames.has(decodeURIComponent(name.replace(/\+/g, " ")).toLowerCase())

@@ -8,6 +8,7 @@
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import { type AccountSpec, userBody } from "./account.js"
+import { publicJwkOf } from "./jwt.js"
 import type { FakeState, PinState, Route } from "./state.js"
 import {
   type FakeRequest,
@@ -84,10 +85,13 @@ const signIn = (state: FakeState, config: FakeConfig, request: FakeRequest, now:
 }
 
 const user = (state: FakeState, request: FakeRequest, now: number): FakeResponse =>
-  withAccount(state, request, (account, value) => userResponse(request, 200, account, value, now))
+  withAccount(state, request, now, (account, value) => userResponse(request, 200, account, value, now))
+
+const tokenExpired = { code: 1099, message: "Token Expired" }
 
 const transientToken = (state: FakeState, request: FakeRequest, now: number): FakeResponse => {
   const account = state.pmsAccount(token(request), now)
+  if (account === "expired") return pmsError(498, "Token Expired")
   if (account === undefined) return pmsError(401, "Unauthorized")
   const params = request.url.searchParams
   if (params.get("type") !== "delegation" || params.get("scope") !== "all") return pmsError(400, "Bad Request")
@@ -102,6 +106,7 @@ const transientToken = (state: FakeState, request: FakeRequest, now: number): Fa
 
 const sourceResources = (state: FakeState, request: FakeRequest, now: number): FakeResponse => {
   const account = state.pmsAccount(token(request), now)
+  if (account === "expired") return pmsError(498, "Token Expired")
   if (account === undefined) return pmsError(401, "Unauthorized")
   if (!account.serverAdmin) return pmsError(403, "Forbidden")
   const wanted = request.url.searchParams.get("source")
@@ -158,23 +163,47 @@ const pinBody = (pin: PinState) => ({
 
 const pinNotFound = { code: 1020, message: "Code not found or expired" }
 
+const jsonBody = (request: FakeRequest): Record<string, unknown> | undefined => {
+  if (!request.headers["content-type"]?.startsWith("application/json")) return undefined
+  try {
+    const value: unknown = JSON.parse(request.body)
+    return typeof value === "object" && value !== null ? value as Record<string, unknown> : undefined
+  } catch {
+    return undefined
+  }
+}
+
+// The JWT PIN flow sends `{ jwk, strong }` as JSON; the classic one `strong` in the query.
 const createPin = (state: FakeState, request: FakeRequest, now: number): FakeResponse => {
   const clientId = request.headers["x-plex-client-identifier"]
   if (!clientId) return plexTvError(request, 400, missingClientId)
-  const strong = request.url.searchParams.get("strong") === "true"
-  const pin = state.createPin(strong, request.headers["x-plex-product"] ?? "", clientId, now)
+  const body = jsonBody(request)
+  const jwk = body === undefined ? undefined : publicJwkOf(body["jwk"])
+  if (body !== undefined && jwk === undefined) return plexTvError(request, 400, { code: 1097, message: "Bad Request" })
+  const strong = body === undefined ? request.url.searchParams.get("strong") === "true" : body["strong"] !== false
+  const pin = state.createPin(strong, request.headers["x-plex-product"] ?? "", clientId, now, jwk)
   return negotiated(request, 201, pinBody(pin), () => xmlElement("pin", pinBody(pin)))
 }
 
-const getPin = (state: FakeState, request: FakeRequest, path: string, now: number): FakeResponse => {
-  if (!request.headers["x-plex-client-identifier"]) return plexTvError(request, 400, missingClientId)
-  const pin = state.pins.get(Number(path.slice("/pins/".length)))
-  if (pin === undefined || now >= pin.expiresAt) return plexTvError(request, 404, pinNotFound)
-  return negotiated(request, 200, pinBody(pin), () => xmlElement("pin", pinBody(pin)))
-}
+// A JWT PIN is shown only to the device holding its key: each poll carries a device JWT it signed.
+const getPin = (state: FakeState, request: FakeRequest, path: string, now: number): Effect.Effect<FakeResponse> =>
+  Effect.promise(async () => {
+    const clientId = request.headers["x-plex-client-identifier"]
+    if (!clientId) return plexTvError(request, 400, missingClientId)
+    const pin = state.pins.get(Number(path.slice("/pins/".length)))
+    if (pin === undefined || now >= pin.expiresAt) return plexTvError(request, 404, pinNotFound)
+    if (pin.jwk !== undefined) {
+      const deviceJwt = request.url.searchParams.get("deviceJWT")
+      const claims = deviceJwt === null ? undefined : await state.jwt.verifyDevice(deviceJwt, pin.jwk, clientId, now)
+      if (claims === undefined) {
+        return plexTvError(request, 422, { code: 1096, message: "Signature Verification Failed" })
+      }
+    }
+    return negotiated(request, 200, pinBody(pin), () => xmlElement("pin", pinBody(pin)))
+  })
 
 const resources = (state: FakeState, request: FakeRequest, now: number): FakeResponse =>
-  withAccount(state, request, (account, value) => {
+  withAccount(state, request, now, (account, value) => {
     const params = request.url.searchParams
     const connections = state.connections
       .filter((c) => params.get("includeRelay") === "1" || !c.relay)
@@ -218,11 +247,13 @@ const resources = (state: FakeState, request: FakeRequest, now: number): FakeRes
 function withAccount(
   state: FakeState,
   request: FakeRequest,
+  now: number,
   then: (account: AccountSpec, token: string) => FakeResponse
 ) {
   if (!request.headers["x-plex-client-identifier"]) return plexTvError(request, 400, missingClientId)
   const value = token(request)
-  const account = value === undefined ? undefined : state.tokens.get(value)
+  const account = state.accountFor(value, now)
+  if (account === "expired") return plexTvError(request, 498, tokenExpired)
   return account === undefined ? plexTvError(request, 401, badCredentials) : then(account, value!)
 }
 
@@ -256,6 +287,15 @@ export const plexTvRoute = (method: string, path: string): Route | undefined => 
   return undefined
 }
 
+/** clients.plex.tv: the JWT endpoints and the JWT PIN flow, and plex.tv's own routes besides. @internal */
+export const clientsRoute = (method: string, path: string): Route | undefined => {
+  if (method === "POST" && path === "/auth/jwk") return "registerKey"
+  if (method === "GET" && path === "/auth/nonce") return "jwtNonce"
+  if (method === "POST" && path === "/auth/token") return "exchangeJwt"
+  if (method === "GET" && path === "/auth/keys") return "jwtKeys"
+  return plexTvRoute(method, path)
+}
+
 /** PMS answers the security routes on any verb (POST is preferred for the token). @internal */
 export const serverRoute = (path: string): Route | undefined =>
   path === "/security/token"
@@ -274,33 +314,56 @@ export const answer = (
   request: FakeRequest,
   path: string
 ): Effect.Effect<FakeResponse> =>
-  Effect.map(Clock.currentTimeMillis, (now) => {
+  Effect.flatMap(Clock.currentTimeMillis, (now) => {
     switch (route) {
-      case "createPin":
-        return createPin(state, request, now)
       case "getPin":
         return getPin(state, request, path, now)
-      case "resources":
-        return resources(state, request, now)
-      case "ping":
-        return withAccount(state, request, () => reply(200, "{}", "application/json"))
-      case "signout":
-        return withAccount(state, request, (_, value) => {
-          state.tokens.delete(value)
-          return reply(204, "", "text/plain")
-        })
-      case "identity":
-        return identity(request)
-      case "signin":
-        return signIn(state, config, request, now)
-      case "user":
-        return user(state, request, now)
-      case "transientToken":
-        return transientToken(state, request, now)
-      case "sourceResources":
-        return sourceResources(state, request, now)
+      case "registerKey":
+        return Effect.succeed(state.jwt.register(request, accountOrUndefined(state.accountFor(token(request), now))))
+      case "jwtNonce":
+        return Effect.succeed(state.jwt.nonce(request, now))
+      case "exchangeJwt":
+        return Effect.promise(() => state.jwt.exchange(request, now))
+      case "jwtKeys":
+        return Effect.promise(() => state.jwt.published())
+      default:
+        return Effect.succeed(answerNow(state, config, route, request, now))
     }
   })
+
+const accountOrUndefined = (account: AccountSpec | "expired" | undefined) => account === "expired" ? undefined : account
+
+const answerNow = (
+  state: FakeState,
+  config: FakeConfig,
+  route: Exclude<Route, "getPin" | "registerKey" | "jwtNonce" | "exchangeJwt" | "jwtKeys">,
+  request: FakeRequest,
+  now: number
+): FakeResponse => {
+  switch (route) {
+    case "createPin":
+      return createPin(state, request, now)
+    case "resources":
+      return resources(state, request, now)
+    case "ping":
+      return withAccount(state, request, now, () => reply(200, "{}", "application/json"))
+    case "signout":
+      return withAccount(state, request, now, (_, value) => {
+        state.tokens.delete(value)
+        return reply(204, "", "text/plain")
+      })
+    case "identity":
+      return identity(request)
+    case "signin":
+      return signIn(state, config, request, now)
+    case "user":
+      return user(state, request, now)
+    case "transientToken":
+      return transientToken(state, request, now)
+    case "sourceResources":
+      return sourceResources(state, request, now)
+  }
+}
 
 /** @internal */
 export const notFound = (request: FakeRequest): FakeResponse =>

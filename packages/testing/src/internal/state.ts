@@ -4,7 +4,9 @@
  *
  * @internal
  */
+import type * as jose from "jose"
 import type { AccountSpec } from "./account.js"
+import { type JwtConfig, JwtState } from "./jwt.js"
 
 /** Public as `PlexFake.Route`. */
 export type Route =
@@ -18,6 +20,10 @@ export type Route =
   | "ping"
   | "signout"
   | "identity"
+  | "registerKey"
+  | "jwtNonce"
+  | "exchangeJwt"
+  | "jwtKeys"
 
 /** How one connection of the fake server behaves. Public as `PlexFake.ConnectionBehavior`. */
 export type ConnectionBehavior =
@@ -45,6 +51,8 @@ export interface PinState {
   readonly clientIdentifier: string
   readonly createdAt: number
   readonly expiresAt: number
+  /** The device key of a JWT PIN, whose polls it signs. */
+  readonly jwk: jose.JWK | undefined
   claimedBy: AccountSpec | undefined
   token: string | undefined
 }
@@ -106,6 +114,7 @@ export class FakeState {
   readonly pins = new Map<number, PinState>()
   readonly behaviors = new Map<string, ConnectionBehavior>()
   readonly connections: ReadonlyArray<ConnectionSpec>
+  readonly jwt: JwtState
   epoch = 0
   private counter = 0
   private pinCounter = 100_000
@@ -113,8 +122,10 @@ export class FakeState {
   constructor(
     accounts: ReadonlyArray<AccountSpec>,
     sources: ReadonlyArray<SourceSpec>,
-    connections: ReadonlyArray<ConnectionSpec>
+    connections: ReadonlyArray<ConnectionSpec>,
+    jwtConfig: JwtConfig
   ) {
+    this.jwt = new JwtState(jwtConfig, this.tokens)
     this.accounts = [...accounts]
     this.sources = sources
     this.connections = connections
@@ -129,7 +140,13 @@ export class FakeState {
     return this.longestFirst.find((c) => href === c.uri || href.startsWith(`${c.uri.replace(/\/+$/, "")}/`))
   }
 
-  createPin(strong: boolean, product: string, clientIdentifier: string, now: number): PinState {
+  createPin(
+    strong: boolean,
+    product: string,
+    clientIdentifier: string,
+    now: number,
+    jwk: jose.JWK | undefined = undefined
+  ): PinState {
     const alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
     const length = strong ? 25 : 4
     let code = ""
@@ -142,6 +159,7 @@ export class FakeState {
       clientIdentifier,
       createdAt: now,
       expiresAt: now + (strong ? 1800 : 900) * 1000,
+      jwk,
       claimedBy: undefined,
       token: undefined
     }
@@ -171,10 +189,19 @@ export class FakeState {
     return token
   }
 
-  /** The account behind a token the PMS accepts: an account token, or a live transient one. */
-  pmsAccount(token: string | undefined, now: number): AccountSpec | undefined {
+  /** The account behind an account token or a Plex JWT; `expired` for a Plex JWT past its `exp`. */
+  accountFor(token: string | undefined, now: number): AccountSpec | "expired" | undefined {
     if (token === undefined) return undefined
     const account = this.tokens.get(token)
+    if (account === undefined) return undefined
+    const expiry = this.jwt.expiries.get(token)
+    return expiry !== undefined && now >= expiry ? "expired" : account
+  }
+
+  /** The account behind a token the PMS accepts: an account token, a Plex JWT, or a live transient one. */
+  pmsAccount(token: string | undefined, now: number): AccountSpec | "expired" | undefined {
+    if (token === undefined) return undefined
+    const account = this.accountFor(token, now)
     if (account !== undefined) return account
     const transient = this.transient.get(token)
     if (transient === undefined || transient.epoch !== this.epoch || transient.expiresAt <= now) return undefined

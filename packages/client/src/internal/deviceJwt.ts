@@ -1,0 +1,68 @@
+/**
+ * The device JWT: what a device signs with its key to prove it holds it, for
+ * the token exchange (with a nonce) and for the JWT PIN poll. jose is loaded
+ * on first use, so that a program which never signs one (the classic PIN
+ * flow, say) does not carry it.
+ *
+ * @internal
+ */
+import * as Effect from "effect/Effect"
+import * as Redacted from "effect/Redacted"
+import type { DeviceKey } from "../Jwt.js"
+import { InvalidInput } from "../PlexError.js"
+
+type Jose = typeof import("jose")
+
+/** Every scope a Plex JWT may grant. @internal */
+export const allScopes = ["username", "email", "friendly_name", "restricted", "anonymous", "joinedAt"] as const
+
+let jose: Promise<Jose> | undefined
+
+/** jose, imported once. @internal */
+export const loadJose = (): Promise<Jose> => (jose ??= import("jose"))
+
+// Importing a JWK costs a WebCrypto call; a key signs many JWTs.
+const imported = new WeakMap<DeviceKey, Promise<CryptoKey>>()
+
+const signingKey = (key: DeviceKey): Promise<CryptoKey> => {
+  let found = imported.get(key)
+  if (found === undefined) {
+    found = loadJose().then((j) =>
+      j.importJWK({ ...key.publicJwk, d: Redacted.value(key.privateKey) }, "EdDSA") as Promise<CryptoKey>
+    )
+    imported.set(key, found)
+  }
+  return found
+}
+
+/** What a device JWT claims besides `iss`, `aud`, `iat` and `exp`. @internal */
+export interface DeviceClaims {
+  readonly nonce?: string | undefined
+  readonly scope: string
+}
+
+/** A device JWT valid for 5 minutes from `nowMillis`, signed EdDSA with `kid` in its header. @internal */
+export const sign = (
+  operation: string,
+  key: DeviceKey,
+  clientIdentifier: string,
+  claims: DeviceClaims,
+  nowMillis: number
+): Effect.Effect<string, InvalidInput> =>
+  Effect.tryPromise({
+    try: async () => {
+      const j = await loadJose()
+      const iat = Math.floor(nowMillis / 1000)
+      const payload = claims.nonce === undefined
+        ? { scope: claims.scope }
+        : { nonce: claims.nonce, scope: claims.scope }
+      return new j.SignJWT(payload)
+        .setProtectedHeader({ alg: "EdDSA", kid: key.kid, typ: "JWT" })
+        .setIssuer(clientIdentifier)
+        .setAudience("plex.tv")
+        .setIssuedAt(iat)
+        .setExpirationTime(iat + 5 * 60)
+        .sign(await signingKey(key))
+    },
+    catch: () => new InvalidInput({ operation, field: "key", reason: "is not a usable Ed25519 private key" })
+  })

@@ -1,0 +1,411 @@
+import { PlexFake } from "@effect-plex/testing"
+import { assert, describe, it } from "@effect/vitest"
+import { Clock, Duration, Effect, Either, Exit, Fiber, Layer, Option, Redacted, Schema, TestClock } from "effect"
+import * as jose from "jose"
+import { createHash } from "node:crypto"
+import { inspect } from "node:util"
+import * as Jwt from "../src/Jwt.js"
+import * as Pin from "../src/Pin.js"
+import * as PlexCredentials from "../src/PlexCredentials.js"
+import * as Retry from "../src/Retry.js"
+import { getTokenDetails } from "../src/TokenDetails.js"
+import { getTransientToken } from "../src/TransientToken.js"
+import { json, scripted } from "./support/scriptedHttp.js"
+
+const clientIdentifier = "jwt-device-1"
+
+const credentials = (token?: Redacted.Redacted<string>, id = clientIdentifier) =>
+  PlexCredentials.layer({
+    clientIdentifier: id,
+    product: "JWT tests",
+    token,
+    serverUrl: "http://plex-fake.invalid:32400"
+  })
+
+const withFake = <A, E, R>(
+  body: (fake: PlexFake.PlexFakeService) => Effect.Effect<A, E, R>,
+  options: PlexFake.PlexFakeOptions = {}
+) => Effect.flatMap(PlexFake.PlexFake, body).pipe(Effect.provide(Layer.fresh(PlexFake.layer(options))))
+
+/** A registered key and the classic token it was registered with. */
+const registered = (fake: PlexFake.PlexFakeService, id = clientIdentifier) =>
+  Effect.gen(function*() {
+    const classic = yield* fake.issueToken("demo")
+    const key = yield* Jwt.generateKey()
+    yield* Jwt.registerKey(key).pipe(Effect.provide(credentials(classic, id)))
+    return { classic, key }
+  })
+
+const exchanges = (fake: PlexFake.PlexFakeService) =>
+  Effect.map(fake.journal, (entries) => entries.filter((e) => e.path === "/api/v2/auth/token").length)
+
+const pathsOf = (fake: PlexFake.PlexFakeService) => Effect.map(fake.journal, (entries) => entries.map((e) => e.path))
+
+describe("Jwt.generateKey", () => {
+  it.effect("makes an Ed25519 key whose kid is the SHA-256 of private then public bytes, and hides d", () =>
+    Effect.gen(function*() {
+      const key = yield* Jwt.generateKey()
+      const d = Redacted.value(key.privateKey)
+      const expected = createHash("sha256")
+        .update(Buffer.concat([Buffer.from(d, "base64url"), Buffer.from(key.publicJwk.x, "base64url")]))
+        .digest("hex")
+      assert.strictEqual(key.kid, expected)
+      assert.deepStrictEqual(
+        { ...key.publicJwk },
+        { kty: "OKP", crv: "Ed25519", x: key.publicJwk.x, kid: expected, use: "sig", alg: "EdDSA" }
+      )
+      for (const text of [String(key), JSON.stringify(key), inspect(key, { depth: 10 })]) {
+        assert.notInclude(text, d)
+      }
+      // The schema persists it and reads it back, private part included.
+      const encoded = yield* Schema.encode(Schema.parseJson(Jwt.DeviceKey))(key)
+      assert.include(encoded, d)
+      const back = yield* Schema.decodeUnknown(Schema.parseJson(Jwt.DeviceKey))(encoded)
+      assert.strictEqual(Redacted.value(back.privateKey), d)
+      assert.strictEqual(back.kid, key.kid)
+    }))
+})
+
+describe("Jwt against the fake", () => {
+  it.effect("registers a key, exchanges a device JWT for a verified Plex JWT, and uses it as a token", () =>
+    withFake((fake) =>
+      Effect.gen(function*() {
+        const { key } = yield* registered(fake)
+        const start = yield* TestClockNow
+        const jwt = yield* Jwt.exchange(key).pipe(Effect.provide(credentials()))
+        assert.strictEqual(jwt.claims.thumbprint, key.kid)
+        assert.deepStrictEqual(jwt.claims.aud, ["plex.tv", clientIdentifier])
+        assert.strictEqual(jwt.claims.iss, "plex.tv")
+        assert.deepStrictEqual(jwt.scopes, [...Jwt.allScopes])
+        assert.strictEqual(jwt.expiresAt.epochMillis, Math.floor(start / 1000) * 1000 + Duration.toMillis("7 days"))
+        const account = yield* getTokenDetails().pipe(Effect.provide(credentials(jwt.token)))
+        assert.strictEqual(Option.getOrThrow(account.username), "demo")
+        for (const text of [String(jwt), JSON.stringify(jwt), inspect(jwt, { depth: 10 })]) {
+          assert.notInclude(text, Redacted.value(jwt.token))
+        }
+        assert.deepStrictEqual(yield* pathsOf(fake), [
+          "/api/v2/auth/jwk",
+          "/api/v2/auth/nonce",
+          "/api/v2/auth/token",
+          "/api/v2/auth/keys",
+          "/api/v2/user"
+        ])
+      })
+    ))
+
+  it.effect("a key registered to another device is JwtRejected (thumbprintTaken); registering again is fine", () =>
+    withFake((fake) =>
+      Effect.gen(function*() {
+        const { classic, key } = yield* registered(fake)
+        yield* Jwt.registerKey(key).pipe(Effect.provide(credentials(classic)))
+        const other = yield* fake.issueToken("demo")
+        const error = yield* Effect.flip(Jwt.registerKey(key).pipe(Effect.provide(credentials(other, "jwt-device-2"))))
+        assert.strictEqual(error._tag, "JwtRejected")
+        assert.strictEqual(error._tag === "JwtRejected" && error.reason, "thumbprintTaken")
+        const missing = yield* Effect.flip(Jwt.registerKey(key).pipe(Effect.provide(credentials())))
+        assert.strictEqual(missing._tag, "MissingCredential")
+      })
+    ))
+
+  it.effect("an unregistered key is JwtRejected (signatureRejected)", () =>
+    withFake(() =>
+      Effect.gen(function*() {
+        const key = yield* Jwt.generateKey()
+        const error = yield* Effect.flip(Jwt.exchange(key).pipe(Effect.provide(credentials())))
+        assert.strictEqual(error._tag, "JwtRejected")
+        assert.strictEqual(error._tag === "JwtRejected" && error.reason, "signatureRejected")
+      })
+    ))
+
+  it.effect("the nonce endpoint's 429 is RateLimited, which the transient policy waits out", () =>
+    withFake((fake) =>
+      Effect.gen(function*() {
+        const { key } = yield* registered(fake)
+        const exchange = Jwt.exchange(key).pipe(Effect.provide(credentials()))
+        yield* exchange
+        yield* exchange
+        const limited = yield* Effect.flip(exchange)
+        assert.strictEqual(limited._tag, "RateLimited")
+        const fiber = yield* Effect.fork(exchange.pipe(Retry.withPolicy(Retry.transient)))
+        yield* TestClock.adjust("61 seconds")
+        const jwt = yield* Fiber.join(fiber)
+        assert.strictEqual(jwt.claims.thumbprint, key.kid)
+      }), { nonceBurst: 2 }))
+})
+
+const TestClockNow = Clock.currentTimeMillis
+
+/** The app's credentials, with the JWT layer over them; the fake is the HttpClient. */
+const jwtLayer = (key: Jwt.DeviceKey, options: Omit<Jwt.LayerOptions, "key"> = {}) =>
+  Jwt.layer({ key, ...options }).pipe(Layer.provide(credentials()))
+
+// A Plex of our own making, to send back tokens that fail one check each.
+const plexSigner = Effect.promise(async () => {
+  const { privateKey, publicKey } = await jose.generateKeyPair("EdDSA", { crv: "Ed25519", extractable: true })
+  return { privateKey, publicJwk: { ...(await jose.exportJWK(publicKey)), kid: "plex-1", alg: "EdDSA", use: "sig" } }
+})
+
+describe("Jwt.exchange verifies the Plex JWT before handing it out", () => {
+  const cases: ReadonlyArray<
+    readonly [check: string, claims: (kid: string, now: number) => Record<string, unknown>, header?: { kid: string }]
+  > = [
+    ["issuer", (kid, now) => ({ ...good(kid, now), iss: "evil.example" })],
+    ["audience", (kid, now) => ({ ...good(kid, now), aud: ["plex.tv"] })],
+    ["thumbprint", (_, now) => ({ ...good("another-key", now) })],
+    ["expiry", (kid, now) => ({ ...good(kid, now), iat: now - 8 * 86400, exp: now - 86400 })],
+    ["issuedAt", (kid, now) => ({ ...good(kid, now), iat: now + 120 })],
+    ["unknownKey", (kid, now) => good(kid, now), { kid: "plex-rotated-away" }]
+  ]
+  const good = (kid: string, now: number) => ({
+    iss: "plex.tv",
+    aud: ["plex.tv", clientIdentifier],
+    thumbprint: kid,
+    scope: "username",
+    iat: now,
+    exp: now + 7 * 86400
+  })
+
+  for (const [check, claims, header] of cases) {
+    it.effect(`fails with JwtVerificationFailed (${check}), and the error never holds the token`, () =>
+      Effect.gen(function*() {
+        const plex = yield* plexSigner
+        const key = yield* Jwt.generateKey()
+        const now = Math.floor((yield* Clock.currentTimeMillis) / 1000)
+        const token = yield* Effect.promise(() =>
+          new jose.SignJWT(claims(key.kid, now)).setProtectedHeader({ alg: "EdDSA", kid: header?.kid ?? "plex-1" })
+            .sign(plex.privateKey)
+        )
+        const http = scripted(
+          json(200, { nonce: "n-1" }),
+          json(200, { auth_token: token }),
+          json(200, { keys: [plex.publicJwk] })
+        )
+        const error = yield* Effect.flip(
+          Jwt.exchange(key).pipe(Effect.provide(credentials()), Effect.provide(http.layer))
+        )
+        assert.strictEqual(error._tag, "JwtVerificationFailed")
+        assert.strictEqual(error._tag === "JwtVerificationFailed" ? error.check : error._tag, check as string)
+        for (const text of [String(error), JSON.stringify(error), inspect(error, { depth: 10 })]) {
+          assert.notInclude(text, token)
+        }
+        // An unknown kid fetches the keys a second time before it fails.
+        const keyFetches = http.requests.filter((r) => r.url.endsWith("/auth/keys")).length
+        assert.strictEqual(keyFetches, check === "unknownKey" ? 2 : 1)
+      }))
+  }
+
+  it.effect("a token signed by a key Plex does not publish under that kid fails (signature)", () =>
+    Effect.gen(function*() {
+      const plex = yield* plexSigner
+      const impostor = yield* plexSigner
+      const key = yield* Jwt.generateKey()
+      const now = Math.floor((yield* Clock.currentTimeMillis) / 1000)
+      const token = yield* Effect.promise(() =>
+        new jose.SignJWT({
+          iss: "plex.tv",
+          aud: ["plex.tv", clientIdentifier],
+          thumbprint: key.kid,
+          iat: now,
+          exp: now + 86400
+        }).setProtectedHeader({ alg: "EdDSA", kid: "plex-1" }).sign(impostor.privateKey)
+      )
+      const http = scripted(
+        json(200, { nonce: "n-1" }),
+        json(200, { auth_token: token }),
+        json(200, { keys: [plex.publicJwk] })
+      )
+      const error = yield* Effect.flip(
+        Jwt.exchange(key).pipe(Effect.provide(credentials()), Effect.provide(http.layer))
+      )
+      assert.strictEqual(error._tag === "JwtVerificationFailed" && error.check, "signature")
+    }))
+
+  it.effect("sends the device JWT Plex documents: nonce, scope, aud, iss, iat, exp = iat + 5 min, kid", () =>
+    Effect.gen(function*() {
+      const key = yield* Jwt.generateKey()
+      const http = scripted(json(200, { nonce: "n-42" }), { status: 503 })
+      yield* Effect.flip(
+        Jwt.exchange(key, { scopes: ["username", "email"] }).pipe(
+          Effect.provide(credentials()),
+          Effect.provide(http.layer)
+        )
+      )
+      const sent = JSON.parse(http.requests[1]!.body!) as { jwt: string }
+      const publicKey = yield* Effect.promise(() => jose.importJWK({ ...key.publicJwk }, "EdDSA"))
+      const { payload, protectedHeader } = yield* Effect.promise(() =>
+        jose.jwtVerify(sent.jwt, publicKey, { currentDate: new Date(0) })
+      )
+      assert.deepStrictEqual(protectedHeader, { alg: "EdDSA", kid: key.kid, typ: "JWT" })
+      assert.deepStrictEqual(payload, {
+        nonce: "n-42",
+        scope: "username,email",
+        iss: clientIdentifier,
+        aud: "plex.tv",
+        iat: 0,
+        exp: 300
+      })
+      assert.strictEqual(http.requests[1]!.headers["content-type"], "application/json")
+      assert.strictEqual(http.requests[1]!.url, "https://clients.plex.tv/api/v2/auth/token")
+    }))
+})
+
+describe("Jwt.layer", () => {
+  it.scoped("two weeks pass: a renewal a day before each expiry, and no call fails", () =>
+    withFake((fake) =>
+      Effect.gen(function*() {
+        const { key } = yield* registered(fake)
+        const layer = yield* Layer.memoize(jwtLayer(key))
+        const whoami = getTokenDetails().pipe(Effect.provide(layer))
+        for (let halfDay = 0; halfDay < 28; halfDay++) {
+          const account = yield* whoami
+          assert.strictEqual(Option.getOrThrow(account.username), "demo")
+          yield* TestClock.adjust("12 hours")
+        }
+        // 14 days: built at 0, renewed at 6 days (one day before expiry), and again at 12.
+        assert.strictEqual(yield* exchanges(fake), 3)
+      })
+    ))
+
+  it.scoped("a renewal stampede: 200 calls at the moment of expiry make exactly one exchange", () =>
+    withFake((fake) =>
+      Effect.gen(function*() {
+        const { key } = yield* registered(fake)
+        const layer = yield* Layer.memoize(jwtLayer(key))
+        yield* getTokenDetails().pipe(Effect.provide(layer))
+        yield* TestClock.adjust("7 days")
+        const results = yield* Effect.all(
+          Array.from({ length: 200 }, () => Effect.either(getTokenDetails().pipe(Effect.provide(layer)))),
+          { concurrency: "unbounded" }
+        )
+        assert.deepStrictEqual(results.filter(Either.isLeft), [])
+        assert.strictEqual(yield* exchanges(fake), 2)
+      })
+    ))
+
+  it.scoped("a 498 mid-flight renews the token and sends that call once more; a PMS call too", () =>
+    withFake((fake) =>
+      Effect.gen(function*() {
+        const { key } = yield* registered(fake)
+        const layer = yield* Layer.memoize(jwtLayer(key))
+        yield* getTokenDetails().pipe(Effect.provide(layer))
+        // Plex ends the token before the client expected it to.
+        yield* fake.expireJwts
+        const account = yield* getTokenDetails().pipe(Effect.provide(layer))
+        assert.strictEqual(Option.getOrThrow(account.username), "demo")
+        const user = (yield* fake.journal).filter((e) => e.path === "/api/v2/user").map((e) => e.status)
+        assert.deepStrictEqual(user, [200, 498, 200])
+        yield* fake.expireJwts
+        const transient = yield* getTransientToken().pipe(Effect.provide(layer))
+        assert.match(Redacted.value(transient.token), /^transient-/)
+        assert.strictEqual(yield* exchanges(fake), 3)
+      })
+    ))
+
+  it.scoped("Plex rotates its signing keys: an unknown kid fetches the keys once more, and verifies", () =>
+    withFake((fake) =>
+      Effect.gen(function*() {
+        const { key } = yield* registered(fake)
+        const layer = yield* Layer.memoize(jwtLayer(key))
+        yield* getTokenDetails().pipe(Effect.provide(layer))
+        yield* fake.rotateSigningKey({ retire: true })
+        yield* TestClock.adjust("6 days")
+        yield* getTokenDetails().pipe(Effect.provide(layer))
+        const keys = (yield* fake.journal).filter((e) => e.path === "/api/v2/auth/keys")
+        assert.strictEqual(keys.length, 2)
+        assert.strictEqual(yield* exchanges(fake), 2)
+      })
+    ))
+
+  it.scoped("a lost connection during renewal is retried; while it keeps failing the valid token goes on", () =>
+    withFake((fake) =>
+      Effect.gen(function*() {
+        const { key } = yield* registered(fake)
+        const layer = yield* Layer.memoize(jwtLayer(key, { schedule: Retry.makeTransient({ maxAttempts: 2 }) }))
+        yield* getTokenDetails().pipe(Effect.provide(layer))
+        yield* TestClock.adjust("6 days")
+        // One drop: the renewal's retry gets through.
+        yield* fake.inject("exchangeJwt", PlexFake.Faults.drop, { times: 1 })
+        const renewing = yield* Effect.fork(getTokenDetails().pipe(Effect.provide(layer)))
+        yield* TestClock.adjust("10 seconds")
+        yield* Fiber.join(renewing)
+        assert.strictEqual(yield* exchanges(fake), 3)
+        // From now on every exchange is dropped: calls go on with the token until it expires.
+        yield* fake.inject("exchangeJwt", PlexFake.Faults.drop)
+        yield* TestClock.adjust("6 days")
+        const stillValid = yield* Effect.fork(getTokenDetails().pipe(Effect.provide(layer)))
+        yield* TestClock.adjust("10 seconds")
+        assert.strictEqual(Option.getOrThrow((yield* Fiber.join(stillValid)).username), "demo")
+        yield* TestClock.adjust("1 day")
+        const expired = yield* Effect.fork(Effect.flip(getTokenDetails().pipe(Effect.provide(layer))))
+        yield* TestClock.adjust("10 seconds")
+        const error = yield* Fiber.join(expired)
+        assert.strictEqual(error._tag, "TransportError")
+      })
+    ))
+
+  it.scoped("building the layer exchanges once; an unregistered key fails the build with JwtRejected", () =>
+    withFake((fake) =>
+      Effect.gen(function*() {
+        const key = yield* Jwt.generateKey()
+        const exit = yield* Effect.exit(Layer.build(jwtLayer(key)).pipe(Effect.scoped))
+        assert.isTrue(Exit.isFailure(exit))
+        assert.strictEqual(yield* exchanges(fake), 1)
+      })
+    ))
+})
+
+describe("JWT PIN login", () => {
+  it.effect("createPin({ key }) sends the public key; polls prove the key; the token is a Plex JWT", () =>
+    withFake((fake) =>
+      Effect.gen(function*() {
+        const key = yield* Jwt.generateKey()
+        const pin = yield* Pin.createPin({ key }).pipe(Effect.provide(credentials()))
+        const waiting = yield* Effect.fork(Pin.waitForToken(pin).pipe(Effect.provide(credentials())))
+        yield* TestClock.adjust("2 seconds")
+        yield* fake.claimPin(pin.id, "demo")
+        yield* TestClock.adjust("2 seconds")
+        const token = yield* Fiber.join(waiting)
+        const verified = yield* Jwt.verifyToken(token, key).pipe(Effect.provide(credentials()))
+        assert.strictEqual(verified.claims.thumbprint, key.kid)
+        const account = yield* getTokenDetails().pipe(Effect.provide(credentials(token)))
+        assert.strictEqual(Option.getOrThrow(account.username), "demo")
+        // The PIN registered the key, so the device can renew on its own.
+        const renewed = yield* Jwt.exchange(key).pipe(Effect.provide(credentials()))
+        assert.strictEqual(renewed.claims.thumbprint, key.kid)
+        const journal = yield* fake.journal
+        const create = journal.find((e) => e.path === "/api/v2/pins")!
+        assert.deepStrictEqual(JSON.parse(create.body), { jwk: { ...key.publicJwk }, strong: true })
+        const polls = journal.filter((e) => e.path.startsWith(`/api/v2/pins/${pin.id}`))
+        assert.isAbove(polls.length, 1)
+        for (const poll of polls) assert.strictEqual(poll.path, `/api/v2/pins/${pin.id}?deviceJWT=<redacted>`)
+      })
+    ))
+
+  it.effect("a JWT PIN is refused to a poll without a device JWT, or with one another key signed", () =>
+    withFake((fake) =>
+      Effect.gen(function*() {
+        const key = yield* Jwt.generateKey()
+        const other = yield* Jwt.generateKey()
+        const pin = yield* Pin.createPin({ key }).pipe(Effect.provide(credentials()))
+        const unsigned = yield* Effect.flip(Pin.getPin(pin.id).pipe(Effect.provide(credentials())))
+        assert.strictEqual(unsigned._tag === "UnexpectedStatus" && unsigned.status, 422)
+        const now = yield* Clock.currentTimeMillis
+        const forged = yield* Effect.promise(async () =>
+          new jose.SignJWT({ scope: "username" })
+            .setProtectedHeader({ alg: "EdDSA", kid: key.kid })
+            .setIssuer(clientIdentifier)
+            .setAudience("plex.tv")
+            .setIssuedAt(Math.floor(now / 1000))
+            .setExpirationTime(Math.floor(now / 1000) + 300)
+            .sign(await jose.importJWK({ ...other.publicJwk, d: Redacted.value(other.privateKey) }, "EdDSA"))
+        )
+        const answer = yield* fake.handle({
+          method: "GET",
+          url: new URL(`${fake.clientsUrl}/pins/${pin.id}?deviceJWT=${forged}`),
+          headers: { "accept": "application/json", "x-plex-client-identifier": clientIdentifier },
+          body: ""
+        })
+        assert.strictEqual(answer._tag === "Reply" && answer.status, 422)
+      })
+    ))
+})
