@@ -7,11 +7,12 @@
  * @internal
  */
 import * as Effect from "effect/Effect"
+import type * as JoseModule from "jose"
 import * as Redacted from "effect/Redacted"
 import type { DeviceKey } from "../Jwt.js"
 import { InvalidInput } from "../PlexError.js"
 
-type Jose = typeof import("jose")
+type Jose = typeof JoseModule
 
 /** Every scope a Plex JWT may grant. @internal */
 export const allScopes = ["username", "email", "friendly_name", "restricted", "anonymous", "joinedAt"] as const
