@@ -7,8 +7,8 @@
  * @internal
  */
 import * as Effect from "effect/Effect"
-import type * as JoseModule from "jose"
 import * as Redacted from "effect/Redacted"
+import type * as JoseModule from "jose"
 import type { DeviceKey } from "../Jwt.js"
 import { InvalidInput } from "../PlexError.js"
 
