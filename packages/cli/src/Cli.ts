@@ -3,6 +3,8 @@
  * and demo (the main job), each against a real Plex when one is configured
  * and against the embedded fake otherwise.
  */
+import * as Jwt from "@effect-plex/client/Jwt"
+import * as KeyStore from "@effect-plex/client/KeyStore"
 import * as Pin from "@effect-plex/client/Pin"
 import * as Credentials from "@effect-plex/client/PlexCredentials"
 import { getResources, isServer } from "@effect-plex/client/Resource"
@@ -18,6 +20,9 @@ import * as Args from "@effect/cli/Args"
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import type * as FileSystem from "@effect/platform/FileSystem"
+import type * as HttpClient from "@effect/platform/HttpClient"
+import type * as Path from "@effect/platform/Path"
 import * as Clock from "effect/Clock"
 import * as Console from "effect/Console"
 import * as Data from "effect/Data"
@@ -63,20 +68,44 @@ export class NotSignedIn extends Data.TaggedError("NotSignedIn") {
   }
 }
 
+export class NoDeviceKey extends Data.TaggedError("NoDeviceKey") {
+  override get message() {
+    return "the saved Plex JWT has no device key beside it: run `effect-plex login --jwt`"
+  }
+}
+
+/**
+ * What a command needs: `token` any token (the saved Plex JWT, renewed as
+ * needed, else the classic one), `classic` the classic token, `none` nothing.
+ */
+type Needs = "none" | "token" | "classic"
+
 /**
  * Runs `body` with an HttpClient and PlexCredentials for the configured Plex,
  * or for the embedded fake: with `--fake`, or for `demo` when nothing is
- * configured.
+ * configured. With a saved Plex JWT, the credentials renew it a day before it
+ * expires (or on a 498), and keep the renewed one.
  */
 const withPlex = <A, E, R>(
   flags: CommonFlags,
-  needsToken: boolean,
+  needs: Needs,
   body: (fake: Option.Option<PlexFake.PlexFakeService>) => Effect.Effect<A, E, R>,
   fakeWhenUnconfigured = false
 ) =>
   Effect.scoped(Effect.gen(function*() {
     const settings = yield* Settings.resolve(flags, fakeWhenUnconfigured)
-    if (needsToken && !settings.useFake && settings.credentials.token === undefined) return yield* new NotSignedIn()
+    const useJwt = needs === "token" && !settings.useFake && Option.isSome(settings.jwt)
+    if (
+      needs === "classic" && !settings.useFake && settings.credentials.token === undefined &&
+      Option.isSome(settings.jwt)
+    ) {
+      return yield* new UsageError({
+        message: "already signed in with a Plex JWT, which renews itself; `effect-plex jwt` upgrades a classic token"
+      })
+    }
+    if (needs !== "none" && !settings.useFake && !useJwt && settings.credentials.token === undefined) {
+      return yield* new NotSignedIn()
+    }
     let credentials = settings.credentials
     let fake = Option.none<PlexFake.PlexFakeService>()
     if (settings.useFake) {
@@ -87,14 +116,36 @@ const withPlex = <A, E, R>(
       )
       credentials = {
         ...credentials,
-        token: needsToken ? yield* served.issueToken(PlexFake.demoAccount.username) : undefined,
+        token: needs !== "none" ? yield* served.issueToken(PlexFake.demoAccount.username) : undefined,
         plexTvUrl: served.plexTvUrl,
+        clientsUrl: served.clientsUrl,
         serverUrl: served.serverUrl
       }
     }
-    const layer = Layer.merge(Credentials.layer(credentials), NodeHttpClient.layerUndici)
-    return yield* Effect.provide(body(fake), layer)
+    const http = NodeHttpClient.layerUndici
+    const classic = Credentials.layer(useJwt ? { ...credentials, token: undefined } : credentials)
+    const plex = useJwt ? yield* renewingJwt(Option.getOrThrow(settings.jwt), classic, http) : classic
+    return yield* Effect.provide(body(fake), Layer.merge(plex, http))
   }))
+
+const renewingJwt = (
+  saved: Jwt.PlexJwt,
+  classic: Layer.Layer<Credentials.PlexCredentials, Credentials.InvalidCredentials>,
+  http: Layer.Layer<HttpClient.HttpClient>
+) =>
+  Effect.gen(function*() {
+    const key = yield* Effect.flatMap(
+      KeyStore.load(),
+      Option.match({ onNone: () => new NoDeviceKey(), onSome: Effect.succeed })
+    )
+    const context = yield* Effect.context<FileSystem.FileSystem | Path.Path>()
+    const keep = (jwt: Jwt.PlexJwt) =>
+      ConfigFile.save({ jwt }).pipe(
+        Effect.catchAll((error) => Console.error(`The renewed Plex JWT could not be kept: ${error.message}`)),
+        Effect.provide(context)
+      )
+    return Jwt.layer({ key, initial: saved, onRenewed: keep }).pipe(Layer.provide(classic), Layer.provide(http))
+  })
 
 const signInWithPrompts = (
   login: Option.Option<string>,
@@ -129,7 +180,7 @@ const signin = Command.make("signin", {
     Options.withDescription("Read the password from standard input (all of it, up to 64 KiB) instead of prompting")
   )
 }, (flags) =>
-  withPlex(flags, false, (fake) =>
+  withPlex(flags, "none", (fake) =>
     Effect.gen(function*() {
       if (flags.passwordStdin && Option.isNone(flags.login)) {
         return yield* new UsageError({
@@ -149,7 +200,7 @@ const whoami = Command.make(
   (flags) =>
     withPlex(
       flags,
-      true,
+      "token",
       () =>
         Effect.flatMap(getTokenDetails().pipe(Retry.retry()), (account) => Output.account(flags, "Token of", account))
     )
@@ -161,7 +212,7 @@ const transientToken = Command.make(
   (flags) =>
     withPlex(
       flags,
-      true,
+      "token",
       () => Effect.flatMap(getTransientToken().pipe(Retry.retry()), (token) => Output.transientToken(flags, token))
     )
 ).pipe(Command.withDescription("Get a short-lived token from the Plex Media Server"))
@@ -170,16 +221,32 @@ const sourceInfo = Command.make("source-info", {
   ...common,
   source: Args.text({ name: "source" }).pipe(Args.withDescription("e.g. server://<machineIdentifier>"))
 }, (flags) =>
-  withPlex(flags, true, () =>
+  withPlex(flags, "token", () =>
     Effect.flatMap(
       getSourceConnectionInformation({ source: flags.source }).pipe(Retry.retry()),
       (device) => Output.device(flags, device)
     ))).pipe(Command.withDescription("Show how to reach a source the server knows"))
 
+// A new classic token replaces a saved Plex JWT, which would otherwise win.
 const saveToken = (fake: Option.Option<PlexFake.PlexFakeService>, token: Redacted.Redacted<string>) =>
   Option.isSome(fake)
     ? Console.error("Not saved: that token belongs to the embedded fake Plex")
-    : Effect.flatMap(ConfigFile.save({ token }), (file) => Console.error(`Token saved to ${file} (mode 0600)`))
+    : Effect.flatMap(
+      ConfigFile.save({ token, jwt: undefined }),
+      (file) => Console.error(`Token saved to ${file} (mode 0600)`)
+    )
+
+const saveJwt = (fake: Option.Option<PlexFake.PlexFakeService>, jwt: Jwt.PlexJwt) =>
+  Option.isSome(fake)
+    ? Console.error("Not saved: that Plex JWT belongs to the embedded fake Plex")
+    : Effect.flatMap(
+      ConfigFile.save({ jwt }),
+      (file) => Console.error(`Plex JWT saved to ${file} (mode 0600); it renews itself before it expires`)
+    )
+
+/** The device key: kept beside the config for a real Plex, a throwaway one for the fake. */
+const deviceKey = (fake: Option.Option<PlexFake.PlexFakeService>) =>
+  Option.isSome(fake) ? Jwt.generateKey() : KeyStore.loadOrCreate()
 
 const progress = (pin: Pin.Pin) =>
   Effect.flatMap(Clock.currentTimeMillis, (now) => {
@@ -194,12 +261,16 @@ const login = Command.make("login", {
   ...common,
   short: Options.boolean("short").pipe(
     Options.withDescription("A 4-character code for plex.tv/link instead of an Auth App link")
+  ),
+  jwt: Options.boolean("jwt").pipe(
+    Options.withDescription("Sign in for a Plex JWT with this device's key (kept beside the config), no classic token")
   )
 }, (flags) =>
-  withPlex(flags, false, (fake) =>
+  withPlex(flags, "none", (fake) =>
     Effect.gen(function*() {
       if (Option.isNone(fake)) yield* ConfigFile.ensureWritable
-      const pin = yield* Pin.createPin({ strong: !flags.short })
+      const key = flags.jwt ? yield* deviceKey(fake) : undefined
+      const pin = yield* Pin.createPin({ strong: !flags.short, key })
       const url = yield* Pin.authAppUrl(pin)
       yield* Console.error(
         flags.short ? `Go to https://plex.tv/link and enter ${pin.code}` : `Open this link to sign in:\n  ${url}`
@@ -212,13 +283,30 @@ const login = Command.make("login", {
       if (process.stderr.isTTY) process.stderr.write("\n")
       const account = yield* getTokenDetails().pipe(Retry.retry(), Credentials.withToken(token))
       yield* Output.account(flags, "Signed in", account)
-      yield* saveToken(fake, token)
+      if (key === undefined) return yield* saveToken(fake, token)
+      const jwt = yield* Jwt.verifyToken(token, key).pipe(Retry.retry())
+      yield* saveJwt(fake, jwt)
     }))).pipe(
     Command.withDescription("Sign in with a PIN in the browser (Plex's Auth App): no password here, 2FA and SSO work")
   )
 
+const jwtCommand = Command.make("jwt", common, (flags) =>
+  withPlex(flags, "classic", (fake) =>
+    Effect.gen(function*() {
+      if (Option.isNone(fake)) yield* ConfigFile.ensureWritable
+      const key = yield* deviceKey(fake)
+      yield* Jwt.registerKey(key).pipe(Retry.retry())
+      const jwt = yield* Jwt.exchange(key).pipe(Retry.retry())
+      yield* Output.jwt(flags, "Upgraded to a Plex JWT", key, jwt)
+      yield* saveJwt(fake, jwt)
+    }))).pipe(
+    Command.withDescription(
+      "Move the saved classic token to a Plex JWT: makes and registers a device key, and keeps a JWT that renews itself"
+    )
+  )
+
 const servers = Command.make("servers", common, (flags) =>
-  withPlex(flags, true, () =>
+  withPlex(flags, "token", () =>
     Effect.gen(function*() {
       const found = (yield* getResources().pipe(Retry.retry())).filter(isServer)
       const results = yield* Effect.forEach(
@@ -235,7 +323,7 @@ const pingCommand = Command.make(
   "ping",
   common,
   (flags) =>
-    withPlex(flags, true, () =>
+    withPlex(flags, "token", () =>
       Effect.zipRight(
         ping().pipe(Retry.retry()),
         flags.json ? Console.log(JSON.stringify({ ok: true })) : Console.log("Token refreshed.")
@@ -243,10 +331,10 @@ const pingCommand = Command.make(
 ).pipe(Command.withDescription("Keep the token alive"))
 
 const signout = Command.make("signout", common, (flags) =>
-  withPlex(flags, true, (fake) =>
+  withPlex(flags, "token", (fake) =>
     Effect.gen(function*() {
       yield* signOut()
-      if (Option.isNone(fake)) yield* ConfigFile.save({ token: undefined })
+      if (Option.isNone(fake)) yield* ConfigFile.save({ token: undefined, jwt: undefined })
       yield* flags.json
         ? Console.log(JSON.stringify({ ok: true }))
         : Console.log("Signed out; the token no longer works.")
@@ -295,7 +383,7 @@ const realDemoSteps = (flags: CommonFlags) =>
   })
 
 const demo = Command.make("demo", common, (flags) =>
-  withPlex(flags, false, (fake) =>
+  withPlex(flags, "none", (fake) =>
     Effect.gen(function*() {
       // With --json, every step's result goes into one document.
       const results: Array<Record<string, unknown>> = []
@@ -307,7 +395,18 @@ const demo = Command.make("demo", common, (flags) =>
 
 export const command = Command.make("effect-plex").pipe(
   Command.withDescription("Plex authentication from the command line, built on effect-plex"),
-  Command.withSubcommands([signin, login, whoami, transientToken, sourceInfo, servers, pingCommand, signout, demo])
+  Command.withSubcommands([
+    signin,
+    login,
+    jwtCommand,
+    whoami,
+    transientToken,
+    sourceInfo,
+    servers,
+    pingCommand,
+    signout,
+    demo
+  ])
 )
 
 const cli = Command.run(command, { name: "effect-plex", version: "0.1.0" })

@@ -4,6 +4,7 @@
  * private from its first byte: written to a new file created with mode 0600,
  * then renamed over the old one, in a directory tightened to 0700.
  */
+import { PlexJwt } from "@effect-plex/client/Jwt"
 import type { PlatformError } from "@effect/platform/Error"
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as Path from "@effect/platform/Path"
@@ -14,6 +15,8 @@ export class SavedSettings extends Schema.Class<SavedSettings>("SavedSettings")(
   /** When absent, the ClientIdentity file supplies it. */
   clientIdentifier: Schema.optional(Schema.String),
   token: Schema.optional(Schema.Redacted(Schema.String)),
+  /** A Plex JWT, renewed with the device key kept beside this file (KeyStore); preferred to `token`. */
+  jwt: Schema.optional(PlexJwt),
   serverUrl: Schema.optional(Schema.String),
   plexTvUrl: Schema.optional(Schema.String)
 }) {}

@@ -25,6 +25,16 @@ const hints: Record<string, (error: any) => string> = {
   Timeout: (e) => `${e.message}: Plex is not answering`,
   DeadlineExceeded: (e) => `${e.message}: Plex is not answering`,
   InvalidCredentials: (e) => `${e.message}: fix the flag, the PLEX_* variable or the config file`,
+  TokenExpired: (e) =>
+    e.renewal === undefined
+      ? "The Plex JWT has expired: run `effect-plex login --jwt`"
+      : `The Plex JWT has expired and could not be renewed (${e.renewal}): run \`effect-plex login --jwt\``,
+  JwtRejected: (e) =>
+    e.reason === "thumbprintTaken"
+      ? "Plex has this device key registered to another device: delete device-key.json beside the config and run again"
+      : `${e.message}: run \`effect-plex login --jwt\``,
+  JwtVerificationFailed: (e) => `${e.message}: do not use that Plex; check --plex-tv-url and PLEX_CLIENTS_URL`,
+  KeyStoreError: (e) => e.message,
   PinExpired: () => "The PIN expired before it was approved: run `effect-plex login` again",
   NoConnection: (e) => `${e.message}: check the server is on, and that this machine can reach one of its addresses`,
   NoInput: (e) =>

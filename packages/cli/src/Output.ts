@@ -2,12 +2,14 @@
  * What the commands print: a short table for people, or one JSON document
  * with `--json`. Tokens are shown only when asked for (`--show-token`).
  */
+import type { DeviceKey, PlexJwt } from "@effect-plex/client/Jwt"
 import type { Resource } from "@effect-plex/client/Resource"
 import type { ConnectedServer, Probe } from "@effect-plex/client/ServerConnection"
 import type { SourceDevice } from "@effect-plex/client/SourceConnection"
 import type { TransientToken } from "@effect-plex/client/TransientToken"
 import type { UserPlexAccount } from "@effect-plex/client/UserPlexAccount"
 import * as Console from "effect/Console"
+import * as DateTime from "effect/DateTime"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -68,6 +70,19 @@ export const account = (flags: OutputFlags, heading: string, value: UserPlexAcco
       twoFactorEnabled: value.twoFactorEnabled
     },
     value.authToken
+  )
+
+export const jwt = (flags: OutputFlags, heading: string, key: DeviceKey, value: PlexJwt) =>
+  emit(
+    flags,
+    table(heading, [
+      ["device key", key.kid],
+      ["expires", DateTime.formatIso(value.expiresAt)],
+      ["scopes", value.scopes.join(", ")],
+      ["token", tokenText(value.token, flags)]
+    ]),
+    { kind: "jwt", kid: key.kid, expiresAt: DateTime.formatIso(value.expiresAt), scopes: value.scopes },
+    value.token
   )
 
 export const transientToken = (flags: OutputFlags, value: TransientToken) =>

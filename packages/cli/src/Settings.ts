@@ -9,6 +9,7 @@
  * never silently by any other command.
  */
 import * as ClientIdentity from "@effect-plex/client/ClientIdentity"
+import type { PlexJwt } from "@effect-plex/client/Jwt"
 import * as PlexCredentials from "@effect-plex/client/PlexCredentials"
 import * as Config from "effect/Config"
 import * as ConfigProvider from "effect/ConfigProvider"
@@ -27,7 +28,10 @@ export interface Flags {
 export interface Settings {
   /** `--fake`, or nothing configured where the command allows it: use the embedded fake. */
   readonly useFake: boolean
+  /** `token` is the classic token, from a flag, the environment or the config file. */
   readonly credentials: PlexCredentials.PlexCredentialsOptions
+  /** The saved Plex JWT, unless PLEX_TOKEN names a token for this run. */
+  readonly jwt: Option.Option<PlexJwt>
 }
 
 const entries = (pairs: ReadonlyArray<readonly [string, string | undefined]>) =>
@@ -70,7 +74,12 @@ export const resolve = (flags: Flags, fakeWhenUnconfigured: boolean) =>
       PlexCredentials.config,
       layered({ ...flags, clientId: Option.some(clientIdentifier) }, saved)
     )
-    const configured = credentials.token !== undefined || credentials.serverUrl !== undefined ||
+    const fromEnvironment = yield* Effect.withConfigProvider(
+      Config.option(Config.nonEmptyString("PLEX_TOKEN")),
+      ConfigProvider.fromEnv()
+    )
+    const jwt = Option.isNone(fromEnvironment) ? Option.fromNullable(saved.jwt) : Option.none()
+    const configured = credentials.token !== undefined || Option.isSome(jwt) || credentials.serverUrl !== undefined ||
       credentials.plexTvUrl !== undefined
-    return { useFake: flags.fake || (fakeWhenUnconfigured && !configured), credentials } satisfies Settings
+    return { useFake: flags.fake || (fakeWhenUnconfigured && !configured), credentials, jwt } satisfies Settings
   })

@@ -1,6 +1,6 @@
 import * as PlexFake from "@effect-plex/testing/PlexFake"
 import { afterAll, assert, describe, it } from "@effect/vitest"
-import { Effect, Redacted } from "effect"
+import { Effect, Fiber, Redacted } from "effect"
 import { spawn } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
@@ -76,7 +76,11 @@ const cli = (
     child.on("close", (code) => resume(Effect.succeed({ code, stdout, stderr })))
   })
 
-const against = (fake: PlexFake.PlexFakeService) => ({ PLEX_TV_URL: fake.plexTvUrl, PLEX_SERVER_URL: fake.serverUrl })
+const against = (fake: PlexFake.PlexFakeService) => ({
+  PLEX_TV_URL: fake.plexTvUrl,
+  PLEX_SERVER_URL: fake.serverUrl,
+  PLEX_CLIENTS_URL: fake.clientsUrl
+})
 
 const configPath = (home: string) => path.join(home, "config", "effect-plex", "config.json")
 
@@ -578,4 +582,124 @@ describe("effect-plex CLI", () => {
       }),
     30_000
   )
+
+  describe("JWT device auth", () => {
+    const exchangesIn = (journal: ReadonlyArray<PlexFake.JournalEntry>) =>
+      journal.filter((e) => e.path === "/clients/api/v2/auth/token").length
+    const saved = (home: string) =>
+      JSON.parse(fs.readFileSync(configPath(home), "utf8")) as {
+        token?: string
+        jwt?: { token: string; expiresAt: string }
+      }
+    const keyFile = (home: string) => path.join(home, "config", "effect-plex", "device-key.json")
+
+    it.scopedLive(
+      "`jwt` upgrades the saved classic token; later commands renew it before expiry and after a 498, and keep it",
+      () =>
+        Effect.gen(function*() {
+          const fake = yield* PlexFake.serve()
+          const home = freshHome()
+          const classic = Redacted.value(yield* fake.issueToken("demo"))
+          fs.mkdirSync(path.dirname(configPath(home)), { recursive: true, mode: 0o700 })
+          fs.writeFileSync(configPath(home), JSON.stringify({ token: classic }), { mode: 0o600 })
+          const env = against(fake)
+
+          const upgrade = yield* cli(["jwt"], { home, env })
+          assert.strictEqual(upgrade.code, 0, upgrade.stderr)
+          assert.include(upgrade.stdout, "Upgraded to a Plex JWT")
+          assert.include(upgrade.stderr, "Plex JWT saved")
+          assert.strictEqual(fs.statSync(keyFile(home)).mode & 0o777, 0o600)
+          const first = saved(home).jwt!
+          assert.isString(first.token)
+          const privateKey = (JSON.parse(fs.readFileSync(keyFile(home), "utf8")) as { privateKey: string }).privateKey
+          const outputs = [upgrade.stdout + upgrade.stderr]
+
+          const whoami = yield* cli(["whoami", "--json"], { home, env })
+          assert.strictEqual(whoami.code, 0, whoami.stderr)
+          assert.strictEqual((JSON.parse(whoami.stdout) as { username: string }).username, "demo")
+          assert.strictEqual(exchangesIn(yield* fake.journal), 1)
+          outputs.push(whoami.stdout + whoami.stderr)
+
+          // A day before expiry, the next command renews it and keeps the new one.
+          const config = saved(home)
+          config.jwt!.expiresAt = new Date(Date.now() + 3600_000).toISOString()
+          fs.writeFileSync(configPath(home), JSON.stringify(config), { mode: 0o600 })
+          const renewing = yield* cli(["whoami"], { home, env })
+          assert.strictEqual(renewing.code, 0, renewing.stderr)
+          assert.strictEqual(exchangesIn(yield* fake.journal), 2)
+          const second = saved(home).jwt!
+          assert.notStrictEqual(second.token, first.token)
+          outputs.push(renewing.stdout + renewing.stderr)
+
+          // Plex ends it early: the 498 renews it, and the command still succeeds.
+          yield* fake.expireJwts
+          const afterExpiry = yield* cli(["transient-token"], { home, env })
+          assert.strictEqual(afterExpiry.code, 0, afterExpiry.stderr)
+          assert.strictEqual(exchangesIn(yield* fake.journal), 3)
+          assert.notStrictEqual(saved(home).jwt!.token, second.token)
+          outputs.push(afterExpiry.stdout + afterExpiry.stderr)
+
+          for (const output of outputs) {
+            for (const secret of [privateKey, classic, first.token, second.token, saved(home).jwt!.token]) {
+              assert.notInclude(output, secret)
+            }
+          }
+        }),
+      30_000
+    )
+
+    it.scopedLive(
+      "`login --jwt` signs in with the JWT PIN flow: no classic token, the key kept, the JWT saved",
+      () =>
+        Effect.gen(function*() {
+          const fake = yield* PlexFake.serve()
+          const home = freshHome()
+          const running = yield* Effect.fork(cli(["login", "--jwt"], { home, env: against(fake) }))
+          // The fake numbers its PINs from 100001; approve it once the CLI has created it.
+          while (!(yield* fake.journal).some((e) => e.path === "/clients/api/v2/pins")) yield* Effect.sleep("50 millis")
+          yield* fake.claimPin(100_001, "demo")
+          const login = yield* Fiber.join(running)
+          assert.strictEqual(login.code, 0, login.stderr)
+          assert.include(login.stdout, "Signed in")
+          const config = saved(home)
+          assert.isUndefined(config.token)
+          assert.isString(config.jwt?.token)
+          assert.strictEqual(fs.statSync(keyFile(home)).mode & 0o777, 0o600)
+          assert.notInclude(login.stdout + login.stderr, config.jwt!.token)
+          const whoami = yield* cli(["whoami"], { home, env: against(fake) })
+          assert.strictEqual(whoami.code, 0, whoami.stderr)
+          // `jwt` has no classic token to upgrade now, and says so.
+          const again = yield* cli(["jwt"], { home, env: against(fake) })
+          assert.strictEqual(again.code, 2)
+          assert.include(again.stderr, "already signed in with a Plex JWT")
+        }),
+      30_000
+    )
+
+    it.live(
+      "a saved JWT without its device key says what to do, and a world-readable key is refused",
+      () =>
+        Effect.gen(function*() {
+          const fake = yield* PlexFake.serve().pipe(Effect.scoped)
+          const home = freshHome()
+          fs.mkdirSync(path.dirname(configPath(home)), { recursive: true, mode: 0o700 })
+          const jwt = {
+            token: "eyJ.fake.jwt",
+            expiresAt: "2099-01-01T00:00:00.000Z",
+            scopes: [],
+            claims: { iss: "plex.tv", aud: [], thumbprint: "k", iat: 0, exp: 0 }
+          }
+          fs.writeFileSync(configPath(home), JSON.stringify({ jwt }), { mode: 0o600 })
+          const missing = yield* cli(["whoami"], { home, env: against(fake) })
+          assert.strictEqual(missing.code, 1)
+          assert.include(missing.stderr, "no device key beside it: run `effect-plex login --jwt`")
+          fs.writeFileSync(keyFile(home), "{}", { mode: 0o644 })
+          fs.chmodSync(keyFile(home), 0o644)
+          const exposed = yield* cli(["whoami"], { home, env: against(fake) })
+          assert.strictEqual(exposed.code, 1)
+          assert.include(exposed.stderr, "other users may read it")
+        }),
+      30_000
+    )
+  })
 })

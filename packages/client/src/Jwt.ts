@@ -427,6 +427,8 @@ export interface LayerOptions extends ExchangeOptions {
   readonly schedule?: Retry.Policy | undefined
   /** A Plex JWT kept from an earlier run: used, while it is valid, instead of an exchange when the layer is built. */
   readonly initial?: PlexJwt | undefined
+  /** Runs after each exchange, with the new token: to keep it for the next run. */
+  readonly onRenewed?: ((jwt: PlexJwt) => Effect.Effect<void>) | undefined
 }
 
 // After a renewal failed while the token was still valid, calls go on with
@@ -482,6 +484,7 @@ export const make = (
     const keySet: KeySet = { keys: undefined }
     const renew = exchangeWith(options.key, options, keySet).pipe(
       Effect.retry({ schedule: options.schedule ?? Retry.transient, while: Retry.isTransient }),
+      Effect.tap(options.onRenewed ?? (() => Effect.void)),
       Effect.provide(context),
       Effect.withSpan("plex.renewJwt")
     )
