@@ -47,9 +47,20 @@ const entries: ReadonlyArray<readonly [string, string]> = [
      export const login = (o, login, password) => run(signIn({ login, password }), o)`
   ],
   [
+    "effect-plex: getTokenDetails under Jwt.layer (jose included) + FetchHttpClient",
+    `import { getTokenDetails } from "@effect-plex/client/TokenDetails"
+     import * as Jwt from "@effect-plex/client/Jwt"
+     import * as PlexCredentials from "@effect-plex/client/PlexCredentials"
+     import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+     import { Effect, Layer } from "effect"
+     export const run = (options, key) => getTokenDetails().pipe(
+       Effect.provide(Jwt.layer({ key }).pipe(Layer.provide(PlexCredentials.layer(options)), Layer.provideMerge(FetchHttpClient.layer))),
+       Effect.runPromise)`
+  ],
+  [
     "effect-plex: the whole client, every operation called + FetchHttpClient",
-    `import { ClientIdentity, Decoding, Pin, PlexCredentials, Resource, Retry, ServerConnection, SignIn, SourceConnection,
-       TokenDetails, TokenLifecycle, TransientToken, UserPlexAccount } from "@effect-plex/client"
+    `import { ClientIdentity, Decoding, Jwt, KeyStore, Pin, PlexCredentials, Resource, Retry, ServerConnection, SignIn,
+       SourceConnection, TokenDetails, TokenLifecycle, TransientToken, UserPlexAccount } from "@effect-plex/client"
      import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
      import { Effect, Layer, Stream } from "effect"
      const layer = (options) => Layer.merge(FetchHttpClient.layer, PlexCredentials.layer(options))
@@ -59,7 +70,7 @@ const entries: ReadonlyArray<readonly [string, string]> = [
        run(TransientToken.getTransientToken(), o),
        run(SourceConnection.getSourceConnectionInformation({ source: input.source }), o),
        run(SignIn.signIn({ login: input.login, password: input.password }), o),
-       run(Effect.flatMap(Pin.createPin(), (pin) => Effect.zip(Pin.authAppUrl(pin), Pin.waitForToken(pin))), o),
+       run(Effect.flatMap(Pin.createPin({ key: input.key }), (pin) => Effect.zip(Pin.authAppUrl(pin), Pin.waitForToken(pin))), o),
        run(Pin.getPin(input.pin), o),
        run(Stream.runCollect(Pin.poll(input.pinValue)), o),
        run(Effect.flatMap(Resource.getResources(), (all) => ServerConnection.connect(all.filter(Resource.isServer)[0])), o),
@@ -67,6 +78,8 @@ const entries: ReadonlyArray<readonly [string, string]> = [
        run(TokenLifecycle.signOut(), o),
        run(TokenLifecycle.validate(), o),
        ClientIdentity.layer(input.identity),
+       run(Effect.flatMap(Jwt.generateKey(), (key) => Effect.zip(Jwt.registerKey(key), Jwt.exchange(key))), o),
+       KeyStore.loadOrCreate(input.identity),
        Decoding.tolerant(UserPlexAccount.UserPlexAccount)(input.body)
      ]`
   ],

@@ -12,13 +12,16 @@
  * import * as PlexCredentials from "@effect-plex/client/PlexCredentials"
  * import { getTokenDetails } from "@effect-plex/client/TokenDetails"
  *
- * declare const key: Jwt.DeviceKey // from Jwt.generateKey(), registered once with Jwt.registerKey
- *
- * const credentials = Jwt.layer({ key }).pipe(
- *   Layer.provide(PlexCredentials.layer({ clientIdentifier: "my-device" })),
- *   Layer.provide(FetchHttpClient.layer)
- * )
- * const whoami = getTokenDetails().pipe(Effect.provide(credentials), Effect.provide(FetchHttpClient.layer))
+ * // The key: from Jwt.generateKey() or KeyStore, registered once with Jwt.registerKey.
+ * const whoami = (key: Jwt.DeviceKey) =>
+ *   getTokenDetails().pipe(
+ *     Effect.provide(
+ *       Jwt.layer({ key }).pipe(
+ *         Layer.provide(PlexCredentials.layer({ clientIdentifier: "my-device" })),
+ *         Layer.provideMerge(FetchHttpClient.layer)
+ *       )
+ *     )
+ *   )
  * ```
  *
  * @since 0.2.0
