@@ -107,6 +107,16 @@ describe("Jwt against the fake", () => {
       })
     ))
 
+  it.effect("no scopes is InvalidInput, and nothing is sent", () =>
+    withFake((fake) =>
+      Effect.gen(function*() {
+        const key = yield* Jwt.generateKey()
+        const error = yield* Effect.flip(Jwt.exchange(key, { scopes: [] }).pipe(Effect.provide(credentials())))
+        assert.strictEqual(error._tag === "InvalidInput" && error.field, "scopes")
+        assert.deepStrictEqual(yield* fake.journal, [])
+      })
+    ))
+
   it.effect("an unregistered key is JwtRejected (signatureRejected)", () =>
     withFake(() =>
       Effect.gen(function*() {
