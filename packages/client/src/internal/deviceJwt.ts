@@ -9,7 +9,6 @@
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import type * as JoseModule from "jose"
-import type { DeviceKey } from "../Jwt.js"
 import { InvalidInput } from "../PlexError.js"
 
 type Jose = typeof JoseModule
@@ -22,10 +21,17 @@ let jose: Promise<Jose> | undefined
 /** jose, imported once. @internal */
 export const loadJose = (): Promise<Jose> => (jose ??= import("jose"))
 
-// Importing a JWK costs a WebCrypto call; a key signs many JWTs.
-const imported = new WeakMap<DeviceKey, Promise<CryptoKey>>()
+/** What signing needs of a device key (`Jwt.DeviceKey`). @internal */
+export interface SigningKey {
+  readonly kid: string
+  readonly publicJwk: { readonly kty: string; readonly crv: string; readonly x: string }
+  readonly privateKey: Redacted.Redacted<string>
+}
 
-const signingKey = (key: DeviceKey): Promise<CryptoKey> => {
+// Importing a JWK costs a WebCrypto call; a key signs many JWTs.
+const imported = new WeakMap<SigningKey, Promise<CryptoKey>>()
+
+const signingKey = (key: SigningKey): Promise<CryptoKey> => {
   let found = imported.get(key)
   if (found === undefined) {
     found = loadJose().then((j) =>
@@ -45,7 +51,7 @@ export interface DeviceClaims {
 /** A device JWT valid for 5 minutes from `nowMillis`, signed EdDSA with `kid` in its header. @internal */
 export const sign = (
   operation: string,
-  key: DeviceKey,
+  key: SigningKey,
   clientIdentifier: string,
   claims: DeviceClaims,
   nowMillis: number
