@@ -76,28 +76,32 @@ const deviceJwt = (key: Jwt.DeviceKey, now: number, claims: Record<string, unkno
       .sign(await jose.importJWK({ ...key.publicJwk, d: Redacted.value(key.privateKey) }, "EdDSA"))
   )
 
-const post = (fake: PlexFake.PlexFakeService, path: string, body: unknown) =>
+const headers = (token?: Redacted.Redacted<string>) => ({
+  "accept": "application/json",
+  "x-plex-client-identifier": clientIdentifier,
+  ...(token === undefined ? {} : { "x-plex-token": Redacted.value(token) })
+})
+
+const post = (fake: PlexFake.PlexFakeService, path: string, body: unknown, token?: Redacted.Redacted<string>) =>
   fake.handle({
     method: "POST",
     url: new URL(`${fake.clientsUrl}${path}`),
-    headers: {
-      "accept": "application/json",
-      "content-type": "application/json",
-      "x-plex-client-identifier": clientIdentifier
-    },
+    headers: { ...headers(token), "content-type": "application/json" },
     body: JSON.stringify(body)
   })
 
-const nonce = (fake: PlexFake.PlexFakeService) =>
+/** A GET of the fake's clients.plex.tv, its JSON answer read. */
+const get = (fake: PlexFake.PlexFakeService, path: string) =>
   Effect.map(
-    fake.handle({
-      method: "GET",
-      url: new URL(`${fake.clientsUrl}/auth/nonce`),
-      headers: { "accept": "application/json", "x-plex-client-identifier": clientIdentifier },
-      body: ""
-    }),
-    (answer) => answer._tag === "Reply" ? (JSON.parse(answer.body) as { nonce: string }).nonce : ""
+    fake.handle({ method: "GET", url: new URL(`${fake.clientsUrl}${path}`), headers: headers(), body: "" }),
+    (answer) =>
+      answer._tag === "Reply"
+        ? { status: answer.status, headers: answer.headers, body: JSON.parse(answer.body) as Record<string, unknown> }
+        : undefined
   )
+
+const nonce = (fake: PlexFake.PlexFakeService) =>
+  Effect.map(get(fake, "/auth/nonce"), (answer) => String(answer?.body["nonce"]))
 
 const statusOf = (answer: PlexFake.FakeResponse) => answer._tag === "Drop" ? "dropped" : answer.status
 
@@ -108,18 +112,7 @@ describe("the fake's clients.plex.tv checks what Plex checks", () => {
     Effect.gen(function*() {
       const fake = yield* PlexFake.PlexFake
       const key = yield* Jwt.generateKey()
-      const classic = yield* fake.issueToken("demo")
-      const registered = yield* fake.handle({
-        method: "POST",
-        url: new URL(`${fake.clientsUrl}/auth/jwk`),
-        headers: {
-          "accept": "application/json",
-          "content-type": "application/json",
-          "x-plex-client-identifier": clientIdentifier,
-          "x-plex-token": Redacted.value(classic)
-        },
-        body: JSON.stringify({ jwk: { ...key.publicJwk } })
-      })
+      const registered = yield* post(fake, "/auth/jwk", { jwk: { ...key.publicJwk } }, yield* fake.issueToken("demo"))
       assert.strictEqual(statusOf(registered), 204)
       const now = Math.floor((yield* Clock.currentTimeMillis) / 1000)
       return yield* body({ fake, key, now })
@@ -130,19 +123,8 @@ describe("the fake's clients.plex.tv checks what Plex checks", () => {
       const fake = yield* PlexFake.PlexFake
       const key = yield* Jwt.generateKey()
       assert.strictEqual(statusOf(yield* post(fake, "/auth/jwk", { jwk: { ...key.publicJwk } })), 401)
-      const classic = yield* fake.issueToken("demo")
-      const withPrivate = yield* fake.handle({
-        method: "POST",
-        url: new URL(`${fake.clientsUrl}/auth/jwk`),
-        headers: {
-          "accept": "application/json",
-          "content-type": "application/json",
-          "x-plex-client-identifier": clientIdentifier,
-          "x-plex-token": Redacted.value(classic)
-        },
-        body: JSON.stringify({ jwk: { ...key.publicJwk, d: Redacted.value(key.privateKey) } })
-      })
-      assert.strictEqual(statusOf(withPrivate), 400)
+      const withPrivate = { jwk: { ...key.publicJwk, d: Redacted.value(key.privateKey) } }
+      assert.strictEqual(statusOf(yield* post(fake, "/auth/jwk", withPrivate, yield* fake.issueToken("demo"))), 400)
       const journal = yield* fake.journal
       assert.notInclude(JSON.stringify(journal), Redacted.value(key.privateKey))
     }).pipe(Effect.provide(Layer.fresh(PlexFake.layer()))))
@@ -206,16 +188,8 @@ describe("the fake's clients.plex.tv checks what Plex checks", () => {
     withRegistered(({ fake }) =>
       Effect.gen(function*() {
         const keys = Effect.map(
-          fake.handle({
-            method: "GET",
-            url: new URL(`${fake.clientsUrl}/auth/keys`),
-            headers: { "accept": "application/json", "x-plex-client-identifier": clientIdentifier },
-            body: ""
-          }),
-          (answer) =>
-            answer._tag === "Reply"
-              ? (JSON.parse(answer.body) as { keys: Array<{ kid: string }> }).keys.map((k) => k.kid)
-              : []
+          get(fake, "/auth/keys"),
+          (answer) => (answer?.body["keys"] as Array<{ kid: string }>).map((k) => k.kid)
         )
         assert.deepStrictEqual(yield* keys, ["plex-signing-1"])
         yield* fake.rotateSigningKey()
@@ -228,16 +202,11 @@ describe("the fake's clients.plex.tv checks what Plex checks", () => {
   it.effect("nonces are rate limited: a burst beyond the limit is 429 with Retry-After", () =>
     Effect.gen(function*() {
       const fake = yield* PlexFake.PlexFake
-      const statuses: Array<number | string> = []
+      const statuses: Array<number | undefined> = []
       for (let i = 0; i < 4; i++) {
-        const answer = yield* fake.handle({
-          method: "GET",
-          url: new URL(`${fake.clientsUrl}/auth/nonce`),
-          headers: { "accept": "application/json", "x-plex-client-identifier": clientIdentifier },
-          body: ""
-        })
-        statuses.push(statusOf(answer))
-        if (i === 3 && answer._tag === "Reply") assert.strictEqual(answer.headers["retry-after"], "60")
+        const answer = yield* get(fake, "/auth/nonce")
+        statuses.push(answer?.status)
+        if (i === 3) assert.strictEqual(answer?.headers["retry-after"], "60")
       }
       assert.deepStrictEqual(statuses, [200, 200, 200, 429])
       const fiber = yield* Effect.fork(TestClock.adjust("60 seconds"))
