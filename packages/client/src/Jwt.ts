@@ -290,8 +290,6 @@ export interface ExchangeOptions {
 
 type KeySet = { keys: ReadonlyArray<typeof PublishedKey.Type> | undefined }
 
-const failed = (check: JwtVerificationFailed["check"]) => new JwtVerificationFailed({ operation: "exchange", check })
-
 const checkOf = (error: unknown): JwtVerificationFailed["check"] | "unknownKey" => {
   if (error instanceof jose.errors.JWKSNoMatchingKey) return "unknownKey"
   if (error instanceof jose.errors.JWSSignatureVerificationFailed) return "signature"
@@ -320,12 +318,14 @@ const audience = (aud: unknown): ReadonlyArray<string> =>
 // publishes (fetched again once when its `kid` is unknown, since Plex rotates
 // them), by issuer and audience, by the key it was issued for, and by time.
 const verify = (
+  operation: string,
   token: Redacted.Redacted<string>,
   key: DeviceKey,
   clientIdentifier: string,
   keySet: KeySet
 ): Effect.Effect<PlexJwtClaims, JwtVerificationFailed | CommonError, HttpClient.HttpClient | PlexCredentials> =>
   Effect.gen(function*() {
+    const failed = (check: JwtVerificationFailed["check"]) => new JwtVerificationFailed({ operation, check })
     const now = yield* Clock.currentTimeMillis
     if (keySet.keys === undefined) keySet.keys = yield* getKeys()
     const value = Redacted.value(token)
@@ -374,7 +374,7 @@ export const verifyToken = (
 ): Effect.Effect<PlexJwt, JwtVerificationFailed | CommonError, HttpClient.HttpClient | PlexCredentials> =>
   Effect.flatMap(PlexCredentials, (credentials) =>
     Effect.map(
-      verify(token, key, credentials.clientIdentifier, { keys: undefined }),
+      verify("verifyToken", token, key, credentials.clientIdentifier, { keys: undefined }),
       (claims) => toPlexJwt(token, claims, [])
     )).pipe(Effect.withSpan("plex.verifyToken"))
 
@@ -396,7 +396,7 @@ const exchangeWith = (
       scope: scopes.join(",")
     }, now)
     const token = yield* postDeviceJwt(signed)
-    const claims = yield* verify(token, key, credentials.clientIdentifier, keySet)
+    const claims = yield* verify("exchange", token, key, credentials.clientIdentifier, keySet)
     return toPlexJwt(token, claims, scopes)
   }).pipe(Effect.withSpan("plex.exchange"))
 
@@ -434,8 +434,9 @@ export interface LayerOptions extends ExchangeOptions {
   readonly onRenewed?: ((jwt: PlexJwt) => Effect.Effect<void>) | undefined
 }
 
-// After a renewal failed while the token was still valid, calls go on with
-// that token for a while before one tries again.
+// After a renewal failed, calls go on with a still-valid token, or fail at
+// once with the same error, for a while before one tries again: a stampede of
+// calls behind a failing renewal must not each run the whole retry schedule.
 const renewalBackoff = Duration.toMillis("1 minute")
 
 // What a call sees when its token has expired and could not be renewed: the
@@ -494,7 +495,7 @@ export const make = (
     const expiresAt = (jwt: PlexJwt) => DateTime.toEpochMillis(jwt.expiresAt)
     const now = yield* Clock.currentTimeMillis
     let current = options.initial !== undefined && now < expiresAt(options.initial) ? options.initial : yield* renew
-    let retryAt = 0
+    let lastFailure: { readonly retryAt: number; readonly error: CommonError } | undefined
     const lock = yield* Effect.makeSemaphore(1)
 
     // One renewal at a time; a call that waited finds the token renewed.
@@ -505,22 +506,26 @@ export const make = (
         if (stale === undefined ? now < expiresAt(current) - refreshWithin : current.token !== stale) {
           return current.token
         }
-        if (stale === undefined && !expired && now < retryAt) return current.token
+        if (lastFailure !== undefined && now < lastFailure.retryAt) {
+          return stale === undefined && !expired ? current.token : yield* Effect.fail(lastFailure.error)
+        }
         const exit = yield* Effect.exit(renew)
         if (Exit.isSuccess(exit)) {
           current = exit.value
+          lastFailure = undefined
           return current.token
         }
         const failure = Cause.failureOption(exit.cause)
         if (Option.isNone(failure)) return yield* Effect.failCause(exit.cause as Cause.Cause<never>)
-        retryAt = now + renewalBackoff
+        const failedAt = yield* Clock.currentTimeMillis
+        lastFailure = { retryAt: failedAt + renewalBackoff, error: asCallError(failure.value) }
         if (stale === undefined && !expired) {
           yield* Effect.logWarning(
             `Plex JWT renewal failed; the current token is used until it expires: ${failure.value.message}`
           )
           return current.token
         }
-        return yield* Effect.fail(asCallError(failure.value))
+        return yield* Effect.fail(lastFailure.error)
       }))
 
     return {

@@ -336,6 +336,24 @@ describe("Jwt.layer", () => {
       })
     ))
 
+  it.scoped("calls behind a renewal that fails share its failure: one renewal's attempts, not one per call", () =>
+    withFake((fake) =>
+      Effect.gen(function*() {
+        const layer = yield* signedIn(fake, { schedule: Retry.makeTransient({ maxAttempts: 2 }) })
+        yield* fake.inject("exchangeJwt", PlexFake.Faults.drop)
+        yield* TestClock.adjust("7 days")
+        const calls = yield* Effect.fork(Effect.all(
+          Array.from({ length: 50 }, () => Effect.flip(getTokenDetails().pipe(Effect.provide(layer)))),
+          { concurrency: "unbounded" }
+        ))
+        yield* TestClock.adjust("10 seconds")
+        const errors = yield* Fiber.join(calls)
+        assert.deepStrictEqual([...new Set(errors.map((e) => e._tag))], ["TransportError"])
+        // The build's exchange, then the failing renewal's two attempts.
+        assert.strictEqual(yield* exchanges(fake), 3)
+      })
+    ))
+
   it.scoped("building the layer exchanges once; an unregistered key fails the build with JwtRejected", () =>
     withFake((fake) =>
       Effect.gen(function*() {
