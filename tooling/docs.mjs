@@ -12,8 +12,14 @@ import { fileURLToPath } from "node:url"
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
 const bin = path.join(root, "tooling", "node_modules", ".bin")
 const packages = ["client", "testing"]
-// docgen runs `tsc` from PATH on the examples: it must be this folder's TypeScript 5.
-const env = { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH}` }
+// docgen runs `tsc` from PATH on the examples: it must be this folder's
+// TypeScript 5. It then runs them with tsx, which reads our sources through
+// the repository's own export condition, so no build is needed.
+const env = {
+  ...process.env,
+  PATH: `${bin}${path.delimiter}${process.env.PATH}`,
+  NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --conditions=@effect-plex/source`.trim()
+}
 const run = (command, args, cwd) => execFileSync(command, args, { cwd, env, stdio: ["ignore", "inherit", "inherit"] })
 
 for (const name of packages) {

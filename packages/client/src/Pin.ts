@@ -169,8 +169,8 @@ const getJwtPin = run<{ readonly id: number; readonly deviceJwt: string }, Pin, 
 })
 
 // A poll of a JWT PIN carries a device JWT signed with the PIN's key.
-const fetchPin = (pin: Pin) => {
-  const key = jwtPins.get(pin)
+const fetchPin = (pin: Pin, given: DeviceKey | undefined) => {
+  const key = given ?? jwtPins.get(pin)
   if (key === undefined) return getPin(pin.id)
   return Effect.gen(function*() {
     const credentials = yield* PlexCredentials
@@ -222,6 +222,12 @@ export interface PollOptions<R = never> {
   readonly schedule?: Schedule.Schedule<unknown, unknown, R> | undefined
   /** Runs after each poll, e.g. to show progress. */
   readonly onPoll?: ((pin: Pin) => Effect.Effect<void, never, R>) | undefined
+  /**
+   * The device key of a JWT PIN, to sign the polls with. Needed only when the
+   * PIN did not come from `createPin({ key })` in this process (one read back
+   * from storage, say).
+   */
+  readonly key?: DeviceKey | undefined
 }
 
 const expired = (pin: Pin) =>
@@ -236,10 +242,10 @@ const expired = (pin: Pin) =>
 // A poll that fails for a passing reason (a 503, a 429, a dropped connection)
 // is retried under the usual policy and, if it still fails, brings no news:
 // the wait goes on until the PIN expires, however long plex.tv is away.
-const pollOnce = (pin: Pin) =>
+const pollOnce = (pin: Pin, key: DeviceKey | undefined) =>
   Effect.zipRight(
     expired(pin),
-    fetchPin(pin).pipe(
+    fetchPin(pin, key).pipe(
       Retry.withPolicy(Retry.transient),
       Effect.map(Option.some),
       Effect.catchIf(Retry.isTransient, () => Effect.succeed(Option.none<Pin>()))
@@ -259,11 +265,12 @@ export const poll = <R = never>(
   pin: Pin,
   options: PollOptions<R> = {}
 ): Stream.Stream<Pin, PinError, HttpClient.HttpClient | PlexCredentials | R> =>
-  Stream.repeatEffectWithSchedule(pollOnce(pin), options.schedule ?? Schedule.spaced(Duration.seconds(1))).pipe(
-    Stream.filterMap((news) => news),
-    Stream.tap(options.onPoll ?? (() => Effect.void)),
-    Stream.takeUntil((current) => Option.isSome(current.authToken))
-  )
+  Stream.repeatEffectWithSchedule(pollOnce(pin, options.key), options.schedule ?? Schedule.spaced(Duration.seconds(1)))
+    .pipe(
+      Stream.filterMap((news) => news),
+      Stream.tap(options.onPoll ?? (() => Effect.void)),
+      Stream.takeUntil((current) => Option.isSome(current.authToken))
+    )
 
 /**
  * Waits until the user approves the PIN and returns its token. Bounded by

@@ -1,6 +1,19 @@
 import { PlexFake } from "@effect-plex/testing"
 import { assert, describe, it } from "@effect/vitest"
-import { Clock, Duration, Effect, Either, Exit, Fiber, Layer, Option, Redacted, Schema, TestClock } from "effect"
+import {
+  Clock,
+  Duration,
+  Effect,
+  Either,
+  Exit,
+  Fiber,
+  Layer,
+  Option,
+  Redacted,
+  Schema,
+  Stream,
+  TestClock
+} from "effect"
 import * as jose from "jose"
 import { createHash } from "node:crypto"
 import { inspect } from "node:util"
@@ -400,6 +413,10 @@ describe("JWT PIN login", () => {
         const pin = yield* Pin.createPin({ key }).pipe(Effect.provide(credentials()))
         const unsigned = yield* Effect.flip(Pin.getPin(pin.id).pipe(Effect.provide(credentials())))
         assert.strictEqual(unsigned._tag === "UnexpectedStatus" && unsigned.status, 422)
+        // The same PIN read back from storage polls fine when given its key.
+        const stored = yield* Schema.decodeUnknown(Pin.Pin)(yield* Schema.encode(Pin.Pin)(pin))
+        const polled = yield* Stream.runHead(Pin.poll(stored, { key })).pipe(Effect.provide(credentials()))
+        assert.strictEqual(Option.getOrThrow(polled).id, pin.id)
         const now = yield* Clock.currentTimeMillis
         const forged = yield* Effect.promise(async () =>
           new jose.SignJWT({ scope: "username" })
