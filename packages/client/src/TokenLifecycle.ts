@@ -36,7 +36,7 @@ export const signOut: () => Effect.Effect<
 /**
  * What `validate` concluded.
  * - `Valid`: plex.tv accepted the token.
- * - `Invalid`: plex.tv rejected it (401, or 422 "invalid token"), or there is none: discard it.
+ * - `Invalid`: plex.tv rejected it (401, 422 "invalid token", or 498 for an expired Plex JWT), or there is none: discard it.
  * - `Unknown`: plex.tv could not say (unreachable, 5xx, timeout, …): keep the token.
  *
  * @since 0.1.0
@@ -74,6 +74,9 @@ const classify = (error: GetTokenDetailsError): TokenValidity => {
   if (error._tag === "MissingCredential") return TokenValidity.Invalid({ reason: "no token" })
   if (error._tag === "Unauthorized" && error.status === 401) {
     return TokenValidity.Invalid({ reason: "plex.tv rejected the token (401)" })
+  }
+  if (error._tag === "TokenExpired") {
+    return TokenValidity.Invalid({ reason: "the Plex JWT has expired (498): renew it with Jwt.exchange" })
   }
   if (error._tag === "UnexpectedStatus" && error.status === 422) {
     return TokenValidity.Invalid({ reason: "plex.tv reports an invalid token (422)" })

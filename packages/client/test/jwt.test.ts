@@ -22,6 +22,7 @@ import * as Pin from "../src/Pin.js"
 import * as PlexCredentials from "../src/PlexCredentials.js"
 import * as Retry from "../src/Retry.js"
 import { getTokenDetails } from "../src/TokenDetails.js"
+import * as TokenLifecycle from "../src/TokenLifecycle.js"
 import { getTransientToken } from "../src/TransientToken.js"
 import { json, scripted } from "./support/scriptedHttp.js"
 
@@ -117,6 +118,20 @@ describe("Jwt against the fake", () => {
         assert.strictEqual(error._tag === "JwtRejected" && error.reason, "thumbprintTaken")
         const missing = yield* Effect.flip(Jwt.registerKey(key).pipe(Effect.provide(credentials())))
         assert.strictEqual(missing._tag, "MissingCredential")
+      })
+    ))
+
+  it.effect("TokenLifecycle.validate calls an expired Plex JWT Invalid", () =>
+    withFake((fake) =>
+      Effect.gen(function*() {
+        const { key } = yield* registered(fake)
+        const jwt = yield* Jwt.exchange(key).pipe(Effect.provide(credentials()))
+        const check = TokenLifecycle.validate().pipe(Effect.provide(credentials(jwt.token)))
+        assert.strictEqual((yield* check)._tag, "Valid")
+        yield* TestClock.adjust("7 days")
+        const expired = yield* check
+        assert.strictEqual(expired._tag, "Invalid")
+        assert.include(expired._tag === "Invalid" ? expired.reason : "", "498")
       })
     ))
 

@@ -41,6 +41,9 @@ const badRequest = { code: 1097, message: "Bad Request" }
 const missingClientId = { code: 1000, message: "X-Plex-Client-Identifier is missing" }
 const badCredentials = { code: 1001, message: "User could not be authenticated" }
 
+/** What plex.tv says to a Plex JWT past its expiry, with status 498. @internal */
+export const tokenExpired = { code: 1099, message: "Token Expired" }
+
 const parse = (body: string): Record<string, unknown> | undefined => {
   try {
     const value: unknown = JSON.parse(body)
@@ -108,12 +111,10 @@ export class JwtState {
     return token
   }
 
-  register(
-    request: FakeRequest,
-    account: AccountSpec | undefined
-  ): FakeResponse {
+  register(request: FakeRequest, account: AccountSpec | "expired" | undefined): FakeResponse {
     const clientIdentifier = request.headers["x-plex-client-identifier"]
     if (!clientIdentifier) return plexTvError(request, 400, missingClientId)
+    if (account === "expired") return plexTvError(request, 498, tokenExpired)
     if (account === undefined) return plexTvError(request, 401, badCredentials)
     const jwk = publicJwkOf(parse(request.body)?.["jwk"])
     if (jwk === undefined) return plexTvError(request, 400, badRequest)

@@ -8,7 +8,7 @@
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import { type AccountSpec, userBody } from "./account.js"
-import { publicJwkOf } from "./jwt.js"
+import { publicJwkOf, tokenExpired } from "./jwt.js"
 import type { FakeState, PinState, Route } from "./state.js"
 import {
   type FakeRequest,
@@ -86,8 +86,6 @@ const signIn = (state: FakeState, config: FakeConfig, request: FakeRequest, now:
 
 const user = (state: FakeState, request: FakeRequest, now: number): FakeResponse =>
   withAccount(state, request, now, (account, value) => userResponse(request, 200, account, value, now))
-
-const tokenExpired = { code: 1099, message: "Token Expired" }
 
 const transientToken = (state: FakeState, request: FakeRequest, now: number): FakeResponse => {
   const account = state.pmsAccount(token(request), now)
@@ -319,7 +317,7 @@ export const answer = (
       case "getPin":
         return getPin(state, request, path, now)
       case "registerKey":
-        return Effect.succeed(state.jwt.register(request, accountOrUndefined(state.accountFor(token(request), now))))
+        return Effect.succeed(state.jwt.register(request, state.accountFor(token(request), now)))
       case "jwtNonce":
         return Effect.succeed(state.jwt.nonce(request, now))
       case "exchangeJwt":
@@ -330,8 +328,6 @@ export const answer = (
         return Effect.succeed(answerNow(state, config, route, request, now))
     }
   })
-
-const accountOrUndefined = (account: AccountSpec | "expired" | undefined) => account === "expired" ? undefined : account
 
 const answerNow = (
   state: FakeState,
