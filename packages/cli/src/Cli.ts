@@ -383,7 +383,7 @@ const realDemoSteps = (flags: CommonFlags) =>
   })
 
 const demo = Command.make("demo", common, (flags) =>
-  withPlex(flags, "none", (fake) =>
+  withPlex(flags, "token", (fake) =>
     Effect.gen(function*() {
       // With --json, every step's result goes into one document.
       const results: Array<Record<string, unknown>> = []
