@@ -288,6 +288,22 @@ describe("servers that echo a secret back, in any encoding, anywhere", () => {
       { numRuns: 400 }
     )
   }, 60_000)
+
+  // Found by the property (seed 559092713): `&#39;` was left undecoded in an
+  // XML attribute, so the echoed password read back as a spelling nobody
+  // looked for, and the message kept it.
+  it.effect("a password echoed XML-escaped, with a numeric reference, in an XML attribute", () => {
+    const secrets = { token: "cfg-*0a)", password: "pw-'&    ", code: "code-000000" }
+    const xmlEscaped = encodings.find(([name]) => name === "XML-escaped")![1]
+    const attribute = places.find(([name]) => name === "an XML error's message attribute")![1]
+    const all = Object.values(secrets).flatMap((secret) => encodings.map(([, e]) => e(secret)))
+    return checkEcho(
+      postUsersSignInData({ login: "me", password: secrets.password }),
+      attribute(xmlEscaped(secrets.password))!,
+      secrets.token,
+      all
+    )
+  })
 })
 
 const checkEcho = (

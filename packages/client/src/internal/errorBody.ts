@@ -26,11 +26,17 @@ const fromJson = (json: unknown): Array<PlexErrorDetail> => {
   )
 }
 
+const named: Record<string, string> = { quot: "\"", apos: "'", lt: "<", gt: ">", amp: "&" }
+
+// All of XML's references in one pass: named ones and numeric ones (`&#39;`,
+// `&#x27;`), so that a secret echoed in any of them reads back as itself and
+// is recognised, and `&amp;#39;` stays `&#39;` as it should.
 const unescapeXml = (s: string) =>
-  s.replace(/&quot;/g, "\"").replace(/&apos;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(
-    /&amp;/g,
-    "&"
-  )
+  s.replace(/&(?:#(\d+)|#x([0-9a-fA-F]+)|(quot|apos|lt|gt|amp));/g, (reference, decimal, hex, name) => {
+    const code = decimal !== undefined ? Number(decimal) : hex !== undefined ? Number.parseInt(hex, 16) : undefined
+    if (code === undefined) return named[name as string] ?? reference
+    return code <= 0x10ffff ? String.fromCodePoint(code) : reference
+  })
 
 const attribute = (attributes: string, name: string): Option.Option<string> => {
   const match = new RegExp(`\\b${name}="([^"]*)"`).exec(attributes)
@@ -47,7 +53,7 @@ const fromXml = (text: string): Array<PlexErrorDetail> =>
         code: toInt(attribute(attributes, "code")),
         message: Option.orElse(
           attribute(attributes, "message"),
-          () => Option.filter(Option.fromNullable(content?.trim()), (s) => s.length > 0)
+          () => Option.filter(Option.fromNullable(content?.trim()).pipe(Option.map(unescapeXml)), (s) => s.length > 0)
         ),
         status: toInt(attribute(attributes, "status"))
       })
