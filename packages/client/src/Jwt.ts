@@ -105,24 +105,6 @@ export class DeviceKey extends Schema.Class<DeviceKey>(id("DeviceKey"))({
   privateKey: Schema.Redacted(base64url32)
 }) {}
 
-const hex = (bytes: ArrayBuffer) => Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, "0")).join("")
-
-/**
- * The `kid` of the key whose private and public parts (`d` and `x`, base64url)
- * are given.
- *
- * @since 0.2.0
- * @category constructors
- */
-export const keyId = (privateKey: Redacted.Redacted<string>, x: string): Effect.Effect<string> =>
-  Effect.promise(async () => {
-    const d = jose.base64url.decode(Redacted.value(privateKey))
-    const bytes = new Uint8Array(d.length + 32)
-    bytes.set(d)
-    bytes.set(jose.base64url.decode(x), d.length)
-    return hex(await crypto.subtle.digest("SHA-256", bytes))
-  })
-
 /**
  * A new Ed25519 device key, from WebCrypto.
  *
@@ -136,7 +118,7 @@ export const generateKey = (): Effect.Effect<DeviceKey> =>
       return jose.exportJWK(privateKey)
     })
     const privateKey = Redacted.make(jwk.d!)
-    const kid = yield* keyId(privateKey, jwk.x!)
+    const kid = yield* deviceJwt.keyId(privateKey, jwk.x!)
     return new DeviceKey({
       kid,
       publicJwk: new PublicJwk({ kty: "OKP", crv: "Ed25519", x: jwk.x!, kid, use: "sig", alg: "EdDSA" }),

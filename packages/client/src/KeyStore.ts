@@ -14,7 +14,8 @@ import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import type { ClientIdentityOptions } from "./ClientIdentity.js"
 import { keptDirectory } from "./internal/configHome.js"
-import { DeviceKey, generateKey, keyId } from "./Jwt.js"
+import { keyId } from "./internal/deviceJwt.js"
+import { DeviceKey, generateKey } from "./Jwt.js"
 
 /**
  * The key file cannot be used: it is unreadable or unwritable, it is not a

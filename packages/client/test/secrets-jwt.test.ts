@@ -1,7 +1,7 @@
 import { PlexFake } from "@effect-plex/testing"
 import * as HttpClient from "@effect/platform/HttpClient"
 import { assert, describe, it } from "@effect/vitest"
-import { Cause, Effect, Exit, Fiber, Layer, Logger, LogLevel, Redacted, TestClock } from "effect"
+import { Cause, Effect, Exit, Layer, Logger, LogLevel, Redacted } from "effect"
 import * as util from "node:util"
 import * as Jwt from "../src/Jwt.js"
 import * as Pin from "../src/Pin.js"
@@ -9,6 +9,7 @@ import * as PlexCredentials from "../src/PlexCredentials.js"
 import * as Retry from "../src/Retry.js"
 import { getTokenDetails } from "../src/TokenDetails.js"
 import { getTransientToken } from "../src/TransientToken.js"
+import { awaitAdvancing } from "./support/clock.js"
 import { capturingLogger, recordingTracer } from "./support/recording.js"
 
 /**
@@ -92,9 +93,7 @@ describe("JWT secret hygiene: the private key and every JWT stay out of every ch
           Effect.provide(Logger.replace(Logger.defaultLogger, logger)),
           Logger.withMinimumLogLevel(LogLevel.All)
         )
-        const fiber = yield* Effect.fork(program)
-        yield* TestClock.adjust("5 minutes")
-        const exit = yield* Fiber.await(fiber)
+        const exit = yield* awaitAdvancing(yield* Effect.fork(program), "10 seconds")
 
         const secrets = [Redacted.value(key.privateKey), ...seen]
         assert.isAtLeast(seen.size, 3, "the flow sent and received its tokens")

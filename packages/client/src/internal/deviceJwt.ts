@@ -21,6 +21,25 @@ let jose: Promise<Jose> | undefined
 /** jose, imported once. @internal */
 export const loadJose = (): Promise<Jose> => (jose ??= import("jose"))
 
+const hex = (bytes: ArrayBuffer) => Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, "0")).join("")
+
+/**
+ * The `kid` of a device key: the hex SHA-256 of the private key bytes followed
+ * by the public ones (`d` and `x`, base64url, both already checked to be 32
+ * bytes), as python-plexapi and @ctrl/plex compute it.
+ *
+ * @internal
+ */
+export const keyId = (privateKey: Redacted.Redacted<string>, x: string): Effect.Effect<string> =>
+  Effect.promise(async () => {
+    const { base64url } = await loadJose()
+    const d = base64url.decode(Redacted.value(privateKey))
+    const bytes = new Uint8Array(d.length + 32)
+    bytes.set(d)
+    bytes.set(base64url.decode(x), d.length)
+    return hex(await crypto.subtle.digest("SHA-256", bytes))
+  })
+
 /** What signing needs of a device key (`Jwt.DeviceKey`). @internal */
 export interface SigningKey {
   readonly kid: string

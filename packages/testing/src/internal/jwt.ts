@@ -105,6 +105,9 @@ export class JwtState {
       .setAudience(["plex.tv", clientIdentifier])
       .setIssuedAt(iat)
       .setExpirationTime(iat + jwtLifetime / 1000)
+      // Ed25519 signatures are deterministic: without an id of its own, two
+      // tokens issued in the same second to the same device would be one.
+      .setJti(crypto.randomUUID())
       .sign(key.privateKey)
     this.expiries.set(token, iat * 1000 + jwtLifetime)
     this.tokens.set(token, account)
