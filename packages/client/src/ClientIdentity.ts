@@ -6,7 +6,6 @@
  *
  * @since 0.1.0
  */
-import type { PlatformError } from "@effect/platform/Error"
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as Path from "@effect/platform/Path"
 import type * as ConfigError from "effect/ConfigError"
@@ -14,7 +13,7 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
-import { keptDirectory } from "./internal/configHome.js"
+import { describePlatformError as describe, keptDirectory } from "./internal/keptFiles.js"
 
 /**
  * The identifier's file could not be read or created: the message names the
@@ -30,11 +29,6 @@ export class ClientIdentityError extends Schema.TaggedError<ClientIdentityError>
     return `${this.file} is not usable as the client identifier file: ${this.reason}`
   }
 }
-
-const describe = (error: PlatformError) =>
-  error._tag === "SystemError"
-    ? `${error.reason}${error.description === undefined ? "" : ` (${error.description})`}`
-    : error.message
 
 /**
  * @since 0.1.0

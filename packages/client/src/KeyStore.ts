@@ -13,8 +13,8 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import type { ClientIdentityOptions } from "./ClientIdentity.js"
-import { keptDirectory } from "./internal/configHome.js"
 import { keyId } from "./internal/deviceJwt.js"
+import { describePlatformError as describe, keptDirectory } from "./internal/keptFiles.js"
 import { DeviceKey, generateKey } from "./Jwt.js"
 
 /**
@@ -41,11 +41,6 @@ export class KeyStoreError extends Schema.TaggedError<KeyStoreError>("@effect-pl
  * @category models
  */
 export type KeyStoreOptions = ClientIdentityOptions
-
-const describe = (error: PlatformError) =>
-  error._tag === "SystemError"
-    ? `${error.reason}${error.description === undefined ? "" : ` (${error.description})`}`
-    : error.message
 
 const Kept = Schema.parseJson(DeviceKey)
 

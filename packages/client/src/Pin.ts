@@ -27,7 +27,14 @@ import {
 } from "./internal/schemas.js"
 import type { DeviceKey } from "./Jwt.js"
 import { PlexCredentials } from "./PlexCredentials.js"
-import { type CommonError, type InvalidInput, PinExpired, PinNotClaimed, PinNotFound } from "./PlexError.js"
+import {
+  type CommonError,
+  type InvalidInput,
+  PinExpired,
+  PinNotClaimed,
+  PinNotFound,
+  type StatusError
+} from "./PlexError.js"
 import * as Retry from "./Retry.js"
 
 /**
@@ -136,6 +143,10 @@ export const createPin = (
   return Effect.tap(createJwtPin({ strong, key }), (pin) => void jwtPins.set(pin, key))
 }
 
+// plex.tv answers 404 (code 1020) for a PIN it does not know, or no longer.
+const pinNotFound = (error: StatusError, pinId: number) =>
+  error.status === 404 ? new PinNotFound({ operation: error.operation, pinId }) : undefined
+
 /**
  * `GET {plex.tv}/pins/{id}`: the PIN as it is now; `authToken` is set once
  * the user has approved it. A 404 (Plex code 1020) is `PinNotFound`.
@@ -152,7 +163,7 @@ export const getPin: (
   path: (id: number) => `/pins/${encodeURIComponent(String(id))}`,
   token: "never",
   success: Pin,
-  refine: (error, id) => error.status === 404 ? new PinNotFound({ operation: error.operation, pinId: id }) : undefined
+  refine: (error, id) => pinNotFound(error, id)
 })
 
 const getJwtPin = run<{ readonly id: number; readonly deviceJwt: string }, Pin, Pin, CommonError | PinNotFound>({
@@ -164,8 +175,7 @@ const getJwtPin = run<{ readonly id: number; readonly deviceJwt: string }, Pin, 
   query: ({ deviceJwt }) => [["deviceJWT", deviceJwt]],
   secrets: ({ deviceJwt }) => [deviceJwt],
   success: Pin,
-  refine: (error, { id }) =>
-    error.status === 404 ? new PinNotFound({ operation: error.operation, pinId: id }) : undefined
+  refine: (error, { id }) => pinNotFound(error, id)
 })
 
 // A poll of a JWT PIN carries a device JWT signed with the PIN's key.

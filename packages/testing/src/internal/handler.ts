@@ -9,7 +9,7 @@ import * as Effect from "effect/Effect"
 import * as zlib from "node:zlib"
 import { answer, clientsRoute, type FakeConfig, notFound, plexTvRoute, serverRoute } from "./routes.js"
 import type { ConnectionBehavior, FakeState, Fault, JournalEntry, Route } from "./state.js"
-import { type FakeRequest, type FakeResponse, reply } from "./wire.js"
+import { type FakeRequest, type FakeResponse, jsonObject, reply } from "./wire.js"
 
 /** Where the fake answers: the plex.tv API base, the Plex Media Server's, and clients.plex.tv's (the JWT endpoints). */
 export interface Bases {
@@ -61,17 +61,9 @@ const gzipBomb = () => (bomb ??= zlib.gzipSync(Buffer.alloc(32 * 1024 * 1024, 0x
 // What a careless server writes back: the secrets it was sent (the token, a
 // password, a device JWT), raw and percent-encoded, in its error message.
 const echoed = (request: FakeRequest) => {
-  const isJson = request.body.trimStart().startsWith("{")
-  const form = new URLSearchParams(isJson ? "" : request.body)
-  let jwt = request.url.searchParams.get("deviceJWT") ?? ""
-  if (isJson) {
-    try {
-      const body = JSON.parse(request.body) as { jwt?: unknown }
-      if (typeof body.jwt === "string") jwt = body.jwt
-    } catch {
-      // not JSON after all: nothing more to echo
-    }
-  }
+  const json = jsonObject(request.body)
+  const form = new URLSearchParams(json === undefined ? request.body : "")
+  const jwt = typeof json?.["jwt"] === "string" ? json["jwt"] : request.url.searchParams.get("deviceJWT") ?? ""
   const sent = [request.headers["x-plex-token"] ?? "", form.get("password") ?? "", jwt].filter((s) => s !== "")
   return `Invalid credentials: ${sent.map((s) => `${s} (${encodeURIComponent(s)})`).join(", ")}`
 }

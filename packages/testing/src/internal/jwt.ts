@@ -8,7 +8,7 @@
  */
 import * as jose from "jose"
 import type { AccountSpec } from "./account.js"
-import { type FakeRequest, type FakeResponse, plexTvError, reply } from "./wire.js"
+import { type FakeRequest, type FakeResponse, jsonObject, plexTvError, reply } from "./wire.js"
 
 const day = 24 * 3600 * 1000
 const nonceLifetime = 5 * 60 * 1000
@@ -43,17 +43,6 @@ const badCredentials = { code: 1001, message: "User could not be authenticated" 
 
 /** What plex.tv says to a Plex JWT past its expiry, with status 498. @internal */
 export const tokenExpired = { code: 1099, message: "Token Expired" }
-
-const parse = (body: string): Record<string, unknown> | undefined => {
-  try {
-    const value: unknown = JSON.parse(body)
-    return typeof value === "object" && value !== null && !Array.isArray(value)
-      ? value as Record<string, unknown>
-      : undefined
-  } catch {
-    return undefined
-  }
-}
 
 /** A public Ed25519 JWK as Plex takes it, or undefined. @internal */
 export const publicJwkOf = (value: unknown): jose.JWK | undefined => {
@@ -119,7 +108,7 @@ export class JwtState {
     if (!clientIdentifier) return plexTvError(request, 400, missingClientId)
     if (account === "expired") return plexTvError(request, 498, tokenExpired)
     if (account === undefined) return plexTvError(request, 401, badCredentials)
-    const jwk = publicJwkOf(parse(request.body)?.["jwk"])
+    const jwk = publicJwkOf(jsonObject(request.body)?.["jwk"])
     if (jwk === undefined) return plexTvError(request, 400, badRequest)
     const kept = this.keys.get(jwk.kid!)
     if (kept !== undefined && kept.clientIdentifier !== clientIdentifier) {
@@ -173,7 +162,7 @@ export class JwtState {
   async exchange(request: FakeRequest, now: number): Promise<FakeResponse> {
     const clientIdentifier = request.headers["x-plex-client-identifier"]
     if (!clientIdentifier) return plexTvError(request, 400, missingClientId)
-    const jwt = parse(request.body)?.["jwt"]
+    const jwt = jsonObject(request.body)?.["jwt"]
     if (typeof jwt !== "string") return plexTvError(request, 400, badRequest)
     let kid: string | undefined
     try {

@@ -13,6 +13,7 @@ import type { FakeState, PinState, Route } from "./state.js"
 import {
   type FakeRequest,
   type FakeResponse,
+  jsonObject,
   negotiated,
   plexTvError,
   pmsError,
@@ -161,21 +162,11 @@ const pinBody = (pin: PinState) => ({
 
 const pinNotFound = { code: 1020, message: "Code not found or expired" }
 
-const jsonBody = (request: FakeRequest): Record<string, unknown> | undefined => {
-  if (!request.headers["content-type"]?.startsWith("application/json")) return undefined
-  try {
-    const value: unknown = JSON.parse(request.body)
-    return typeof value === "object" && value !== null ? value as Record<string, unknown> : undefined
-  } catch {
-    return undefined
-  }
-}
-
 // The JWT PIN flow sends `{ jwk, strong }` as JSON; the classic one `strong` in the query.
 const createPin = (state: FakeState, request: FakeRequest, now: number): FakeResponse => {
   const clientId = request.headers["x-plex-client-identifier"]
   if (!clientId) return plexTvError(request, 400, missingClientId)
-  const body = jsonBody(request)
+  const body = request.headers["content-type"]?.startsWith("application/json") ? jsonObject(request.body) : undefined
   const jwk = body === undefined ? undefined : publicJwkOf(body["jwk"])
   if (body !== undefined && jwk === undefined) return plexTvError(request, 400, { code: 1097, message: "Bad Request" })
   const strong = body === undefined ? request.url.searchParams.get("strong") === "true" : body["strong"] !== false

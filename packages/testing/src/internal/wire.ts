@@ -80,6 +80,18 @@ export const pmsError = (status: number, title: string) =>
     "text/html"
   )
 
+/** A body's JSON object, or undefined when it is not one. @internal */
+export const jsonObject = (body: string): Record<string, unknown> | undefined => {
+  try {
+    const value: unknown = JSON.parse(body)
+    return typeof value === "object" && value !== null && !Array.isArray(value)
+      ? value as Record<string, unknown>
+      : undefined
+  } catch {
+    return undefined
+  }
+}
+
 /** A body in the format asked for. @internal */
 export const negotiated = (
   request: FakeRequest,

@@ -1,9 +1,11 @@
 /**
- * Where this library keeps files of its own: `$XDG_CONFIG_HOME`, else
- * `~/.config`.
+ * Files this library keeps of its own (the client identifier, the device key):
+ * where they go (`$XDG_CONFIG_HOME`, else `~/.config`), and what to say when
+ * the system will not have them.
  *
  * @internal
  */
+import type { PlatformError } from "@effect/platform/Error"
 import * as Path from "@effect/platform/Path"
 import * as Config from "effect/Config"
 import * as Effect from "effect/Effect"
@@ -21,3 +23,9 @@ export const keptDirectory = (
     const configHome = Option.getOrElse(xdg, () => path.join(Option.getOrElse(home, () => "."), ".config"))
     return path.join(configHome, options.appName ?? "effect-plex")
   })
+
+/** What the system said, in one line: its reason, and its description when it gave one. @internal */
+export const describePlatformError = (error: PlatformError): string =>
+  error._tag === "SystemError"
+    ? `${error.reason}${error.description === undefined ? "" : ` (${error.description})`}`
+    : error.message
