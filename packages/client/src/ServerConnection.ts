@@ -2,10 +2,19 @@
  * Reaching a discovered server: probe all of its connections at once, and
  * keep the best one that answers.
  *
- * Probes carry the identity headers, so the server owner gets no "new device"
- * notification. After the first answer, a short grace window lets a better
- * connection win: local over remote over relay, https over http. The losing
- * probes are interrupted.
+ * A probe asks a connection's `/identity` with the identity headers (so the
+ * owner gets no "new device" notification) and without any token: an address
+ * in a resource list is only the server's on the owner's own network, and
+ * elsewhere it may be anyone's. A connection counts only when the
+ * `machineIdentifier` it answers with is the resource's `clientIdentifier`,
+ * and the token then goes to that one connection alone. After the first
+ * answer, a short grace window lets a better connection win: local over
+ * remote over relay, https over http. The losing probes are interrupted.
+ *
+ * Over plain http nothing proves who answers: the identity check keeps the
+ * token from a stranger that happens to hold the address, not from one who
+ * knows the server's identifier and imitates it. https connections
+ * (`*.plex.direct`) are proven by their certificate.
  *
  * @since 0.1.0
  */
@@ -17,9 +26,10 @@ import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
 import { currentAttemptTimeout } from "./internal/attempt.js"
 import { run } from "./internal/pipeline.js"
-import { forServer, type InvalidCredentials, PlexCredentials } from "./PlexCredentials.js"
+import { forServer, type InvalidCredentials, PlexCredentials, withToken } from "./PlexCredentials.js"
 import { CandidateFailure, type CommonError, NoConnection } from "./PlexError.js"
 import type { Resource, ResourceConnection } from "./Resource.js"
 
@@ -74,16 +84,17 @@ const privateIPv4 = (address: string): boolean => {
   const parts = address.split(".").map(Number)
   if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) return false
   const [a, b] = parts as [number, number, number, number]
-  return a === 127 || a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) ||
-    (a === 169 && b === 254)
+  return a === 127 || a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168)
 }
 
 /**
  * Whether a connection's host is private: loopback (`127.0.0.0/8`, `::1`,
- * `localhost`), RFC 1918 (`10/8`, `172.16/12`, `192.168/16`), link-local
- * (`169.254/16`, `fe80::/10`), or a `*.plex.direct` name that encodes one of
- * these (`192-168-1-10.<hash>.plex.direct`). Only over these does `connect`
- * send a token over plain http.
+ * `localhost`), RFC 1918 (`10/8`, `172.16/12`, `192.168/16`), or a
+ * `*.plex.direct` name that encodes one of these
+ * (`192-168-1-10.<hash>.plex.direct`). Only over these does `connect` use a
+ * plain-http connection. Link-local addresses (`169.254/16`, `fe80::/10`) are
+ * not: no Plex server is configured there, and `169.254.169.254` is a cloud
+ * host's metadata service.
  *
  * @since 0.1.0
  * @category predicates
@@ -92,7 +103,6 @@ export const isPrivateAddress = (uri: string): boolean => {
   if (!URL.canParse(uri)) return false
   const host = new URL(uri).hostname.toLowerCase().replace(/^\[|\]$/g, "")
   if (host === "localhost" || host === "::1") return true
-  if (/^fe[89ab][0-9a-f]:/.test(host)) return true
   if (host.endsWith(".plex.direct")) return privateIPv4(host.split(".")[0]!.replace(/-/g, "."))
   return privateIPv4(host)
 }
@@ -108,19 +118,28 @@ const rank = (connection: ResourceConnection) =>
 
 const operation = "connect"
 
-// One connection's `/identity`, with the identity headers and the token, if
-// there is one, so the owner sees a known device.
-const probeIdentity: (uri: string) => Effect.Effect<void, CommonError, HttpClient.HttpClient | PlexCredentials> = run({
-  name: "probe",
-  target: "url",
-  method: "GET",
-  path: (uri: string) => `${uri.replace(/\/+$/, "")}/identity`,
-  token: "optional"
-})
+// One connection's `/identity`: PMS answers it without a token, and the
+// identity headers make the owner see a known device.
+const probeIdentity: (uri: string) => Effect.Effect<string, CommonError, HttpClient.HttpClient | PlexCredentials> =
+  run({
+    name: "probe",
+    target: "url",
+    method: "GET",
+    path: (uri: string) => `${uri.replace(/\/+$/, "")}/identity`,
+    token: "never",
+    success: Schema.Struct({ MediaContainer: Schema.Struct({ machineIdentifier: Schema.String }) }),
+    extract: (body) => body.MediaContainer.machineIdentifier
+  })
 
-const probe = (connection: ResourceConnection) =>
+const probe = (connection: ResourceConnection, machineIdentifier: string) =>
   URL.canParse(connection.uri)
-    ? Effect.mapError(probeIdentity(connection.uri), (error) => error.message)
+    ? probeIdentity(connection.uri).pipe(
+      Effect.mapError((error) => error.message),
+      Effect.filterOrFail(
+        (answered) => answered === machineIdentifier,
+        () => "answered as another server: its machineIdentifier is not this resource's clientIdentifier"
+      )
+    )
     : Effect.fail("not a valid URI")
 
 /**
@@ -150,10 +169,12 @@ export const connect = (
 ): Effect.Effect<ConnectedServer, NoConnection | InvalidCredentials, HttpClient.HttpClient | PlexCredentials> =>
   Effect.gen(function*() {
     const connections = resource.connections
-    // The resource's own token if it lists one, else ours: the same token
-    // probes the server and goes into the credentials handed back.
+    // The resource's own token if it lists one, else ours, for the chosen
+    // connection alone; checked before anything is sent, since it comes
+    // from a server's answer.
     const credentials = yield* PlexCredentials
     const token = Option.orElse(resource.accessToken, () => credentials.token)
+    if (Option.isSome(token)) yield* withToken(token.value)(Effect.void)
     const probeTimeout = Duration.decode(options.probeTimeout ?? "5 seconds")
     const usable = (connection: ResourceConnection) =>
       options.allowInsecure === true || !isPlainHttp(connection.uri) || isPrivateAddress(connection.uri)
@@ -174,10 +195,8 @@ export const connect = (
     let pending = order.length
     if (pending === 0) yield* Deferred.succeed(settled, undefined)
     const start = yield* Clock.currentTimeMillis
-    const probing = { ...credentials, token }
     const fibers = yield* Effect.forEach(order, ({ connection, i }) =>
-      probe(connection).pipe(
-        Effect.provideService(PlexCredentials, probing),
+      probe(connection, resource.clientIdentifier).pipe(
         Effect.locally(currentAttemptTimeout, probeTimeout),
         permits.withPermits(1),
         Effect.matchEffect({

@@ -32,7 +32,7 @@ import { getTokenDetails } from "../src/TokenDetails.js"
 import { ping, signOut, TokenValidity, validate } from "../src/TokenLifecycle.js"
 import { getTransientToken } from "../src/TransientToken.js"
 import { provide, token } from "./support/plex.js"
-import { scripted } from "./support/scriptedHttp.js"
+import { json, scripted } from "./support/scriptedHttp.js"
 
 const app = (token?: Redacted.Redacted<string>) =>
   PlexCredentials.layer({ clientIdentifier: "beyond-tests", product: "Beyond Tests", token })
@@ -212,7 +212,7 @@ describe("resources and connection racing", () => {
       })
     ))
 
-  it.effect("probes with the configured token when the resource lists none, and hands the same token on", () =>
+  it.effect("probes without any token; hands the configured token on when the resource lists none", () =>
     withFake((fake) =>
       Effect.gen(function*() {
         const { server, token } = yield* discover(fake)
@@ -223,7 +223,7 @@ describe("resources and connection racing", () => {
         const connected = yield* connect(tokenless).pipe(Effect.provide(app(token)))
         const probes = (yield* fake.journal).filter((e) => e.path.endsWith("/identity"))
         assert.isAbove(probes.length, 0)
-        assert.isTrue(probes.every((p) => p.headers["x-plex-token"] === "<redacted>"))
+        assert.isTrue(probes.every((p) => p.headers["x-plex-token"] === undefined))
         const transient = yield* getTransientToken().pipe(Effect.provide(connected.credentials))
         assert.match(Redacted.value(transient.token), /^transient-/)
       })
@@ -270,7 +270,7 @@ describe("resources and connection racing", () => {
         clientIdentifier: "mixed",
         connections: [{ uri: "http://203.0.113.9:32400" }, { uri: "http://example.com:32400" }]
       })
-      const http = scripted({ status: 200, body: "{}" })
+      const http = scripted(json(200, { MediaContainer: { machineIdentifier: "mixed" } }))
       const error = yield* connect(resource).pipe(provide(http.layer), Effect.flip)
       assert.strictEqual(http.requests.length, 0)
       assert.strictEqual(error._tag, "NoConnection")
@@ -279,10 +279,39 @@ describe("resources and connection racing", () => {
       }
       const connected = yield* connect(resource, { allowInsecure: true }).pipe(provide(http.layer))
       assert.strictEqual(connected.connection.uri, "http://203.0.113.9:32400")
-      assert.strictEqual(http.requests[0]!.headers["x-plex-token"], token)
+      assert.isUndefined(http.requests[0]!.headers["x-plex-token"])
     }))
 
-  it("isPrivateAddress: loopback, RFC 1918, link-local, and plex.direct names of them", () => {
+  it.effect("a resource token that no header can carry is InvalidCredentials before any probe is sent", () =>
+    Effect.gen(function*() {
+      for (const accessToken of ["tok en", "tok\r\nX-Evil: 1", "tök", ""]) {
+        const resource = Schema.decodeSync(Resource)({
+          clientIdentifier: "bad-token",
+          accessToken,
+          connections: [{ uri: "http://192.168.1.10:32400", local: true }]
+        })
+        const http = scripted(json(200, { MediaContainer: { machineIdentifier: "bad-token" } }))
+        const error = yield* connect(resource).pipe(provide(http.layer), Effect.flip)
+        assert.strictEqual(error._tag, "InvalidCredentials", JSON.stringify(accessToken))
+        assert.strictEqual(http.requests.length, 0)
+      }
+    }))
+
+  it.effect("a connection that answers as another server is not chosen, even when it alone answers", () =>
+    Effect.gen(function*() {
+      const resource = Schema.decodeSync(Resource)({
+        clientIdentifier: "the-server",
+        accessToken: "resource-token",
+        connections: [{ uri: "http://192.168.1.10:32400", local: true }]
+      })
+      const http = scripted(json(200, { MediaContainer: { machineIdentifier: "someone-else" } }))
+      const error = yield* connect(resource).pipe(provide(http.layer), Effect.flip)
+      assert.strictEqual(error._tag, "NoConnection")
+      if (error._tag === "NoConnection") assert.include(error.candidates[0]!.reason, "another server")
+      assert.isUndefined(http.requests[0]!.headers["x-plex-token"])
+    }))
+
+  it("isPrivateAddress: loopback, RFC 1918 and plex.direct names of them; never link-local or metadata", () => {
     for (
       const uri of [
         "http://127.0.0.1:32400",
@@ -292,8 +321,6 @@ describe("resources and connection racing", () => {
         "http://172.16.0.1",
         "http://172.31.255.255",
         "http://192.168.1.10:32400",
-        "http://169.254.1.1",
-        "http://[fe80::1]",
         "https://192-168-1-10.0123abcd.plex.direct:32400"
       ]
     ) {
@@ -307,6 +334,10 @@ describe("resources and connection racing", () => {
         "http://example.com",
         "https://203-0-113-7.0123abcd.plex.direct",
         "http://10.0.0.1.example.com",
+        "http://169.254.169.254/latest/meta-data",
+        "http://169.254.1.1",
+        "http://[fe80::1]",
+        "https://169-254-169-254.0123abcd.plex.direct",
         "not a url"
       ]
     ) {
