@@ -282,16 +282,45 @@ const checkOf = (error: unknown): JwtVerificationFailed["check"] | "unknownKey" 
   return "malformed"
 }
 
+// Plex's JWTs live 7 days; one issued longer ago than this is refused
+// whatever its `exp` says.
+const maxTokenAge = "30 days"
+
+// Several published keys can match one token: the same `kid` twice, or a
+// token without `kid` during a rotation. Each is tried in turn (jose's way).
+const verifyEach = async (token: string, keys: KeySet["keys"], options: jose.JWTVerifyOptions) => {
+  try {
+    return await jose.jwtVerify(token, jose.createLocalJWKSet({ keys: (keys ?? []) as Array<jose.JWK> }), options)
+  } catch (error) {
+    if (!(error instanceof jose.errors.JWKSMultipleMatchingKeys)) throw error
+    for await (const candidate of error) {
+      try {
+        return await jose.jwtVerify(token, candidate, options)
+      } catch (failure) {
+        if (!(failure instanceof jose.errors.JWSSignatureVerificationFailed)) throw failure
+      }
+    }
+    throw new jose.errors.JWSSignatureVerificationFailed()
+  }
+}
+
 const verifyWith = (keys: KeySet["keys"], token: string, nowMillis: number) =>
   Effect.tryPromise({
     try: () =>
-      jose.jwtVerify(token, jose.createLocalJWKSet({ keys: (keys ?? []) as Array<jose.JWK> }), {
+      verifyEach(token, keys, {
         issuer: "plex.tv",
         currentDate: new Date(nowMillis),
-        algorithms: ["EdDSA", "Ed25519"]
+        algorithms: ["EdDSA", "Ed25519"],
+        maxTokenAge
       }),
     catch: checkOf
   })
+
+// The largest time a JavaScript date can hold, in seconds.
+const maxDateSeconds = 8.64e12
+
+const isDateSeconds = (value: unknown): value is number =>
+  typeof value === "number" && Number.isFinite(value) && Math.abs(value) <= maxDateSeconds
 
 const audience = (aud: unknown): ReadonlyArray<string> =>
   typeof aud === "string" ? [aud] : Array.isArray(aud) ? aud.filter((a) => typeof a === "string") : []
@@ -322,7 +351,7 @@ const verify = (
     const aud = audience(payload.aud)
     if (!aud.includes("plex.tv") || !aud.includes(clientIdentifier)) return yield* failed("audience")
     if (payload["thumbprint"] !== key.kid) return yield* failed("thumbprint")
-    if (typeof payload.exp !== "number" || typeof payload.iat !== "number") return yield* failed("malformed")
+    if (!isDateSeconds(payload.exp) || !isDateSeconds(payload.iat)) return yield* failed("malformed")
     if (payload.iat * 1000 > now + 60_000) return yield* failed("issuedAt")
     return new PlexJwtClaims({
       iss: "plex.tv",

@@ -201,8 +201,9 @@ export class JwtRejected extends Schema.TaggedError<JwtRejected>(id("JwtRejected
  * names the one that failed: `signature` (no published key verifies it),
  * `unknownKey` (its `kid` is not among Plex's keys, even after refetching
  * them), `issuer`, `audience`, `thumbprint` (issued for another key),
- * `expiry` (already expired), `issuedAt` (more than 60 s ahead) or
- * `malformed`. The token itself is never kept.
+ * `expiry` (already expired), `issuedAt` (more than 60 s ahead, or more
+ * than 30 days ago) or `malformed` (also an `exp` or `iat` no date can
+ * hold). The token itself is never kept.
  *
  * @since 0.2.0
  * @category errors

@@ -31,7 +31,7 @@ import { connect, isPrivateAddress } from "../src/ServerConnection.js"
 import { getTokenDetails } from "../src/TokenDetails.js"
 import { ping, signOut, TokenValidity, validate } from "../src/TokenLifecycle.js"
 import { getTransientToken } from "../src/TransientToken.js"
-import { provide, token } from "./support/plex.js"
+import { provide } from "./support/plex.js"
 import { json, scripted } from "./support/scriptedHttp.js"
 
 const app = (token?: Redacted.Redacted<string>) =>

@@ -1,6 +1,6 @@
 import { PlexFake } from "@effect-plex/testing"
 import { assert, describe, it } from "@effect/vitest"
-import { Clock, Duration, Effect, Either, Exit, Layer, Option, Redacted, Schema, Stream, TestClock } from "effect"
+import { Cause, Clock, Duration, Effect, Either, Exit, Layer, Option, Redacted, Schema, Stream, TestClock } from "effect"
 import * as jose from "jose"
 import { createHash } from "node:crypto"
 import { inspect } from "node:util"
@@ -187,6 +187,7 @@ describe("Jwt.exchange verifies the Plex JWT before handing it out", () => {
     readonly kid?: string
     /** Signed by a key Plex does not publish, under Plex's `kid`. */
     readonly impostor?: boolean
+    readonly label?: string
   }
   const good = (kid: string, now: number) => ({
     iss: "plex.tv",
@@ -202,12 +203,15 @@ describe("Jwt.exchange verifies the Plex JWT before handing it out", () => {
     { check: "thumbprint", claims: (_, now) => good("another-key", now) },
     { check: "expiry", claims: (kid, now) => ({ ...good(kid, now), iat: now - 8 * 86400, exp: now - 86400 }) },
     { check: "issuedAt", claims: (kid, now) => ({ ...good(kid, now), iat: now + 120 }) },
+    { check: "issuedAt", claims: (kid, now) => ({ ...good(kid, now), iat: 1 }), label: "issued in 1970" },
+    { check: "malformed", claims: (kid, now) => ({ ...good(kid, now), exp: 9e12 }), label: "exp past any date" },
+    { check: "malformed", claims: (kid, now) => ({ ...good(kid, now), exp: 1e300 }), label: "exp of 1e300" },
     { check: "unknownKey", claims: good, kid: "plex-rotated-away" },
     { check: "signature", claims: good, impostor: true }
   ]
 
-  for (const { check, claims, impostor, kid } of cases) {
-    it.effect(`fails with JwtVerificationFailed (${check}), and the error never holds the token`, () =>
+  for (const { check, claims, impostor, kid, label } of cases) {
+    it.effect(`fails with JwtVerificationFailed (${check}${label === undefined ? "" : `: ${label}`}), and the error never holds the token`, () =>
       Effect.gen(function*() {
         const plex = yield* plexSigner
         const signer = impostor ? yield* plexSigner : plex
@@ -233,6 +237,51 @@ describe("Jwt.exchange verifies the Plex JWT before handing it out", () => {
         // An unknown kid fetches the keys a second time before it fails.
         const keyFetches = http.requests.filter((r) => r.url.endsWith("/auth/keys")).length
         assert.strictEqual(keyFetches, check === "unknownKey" ? 2 : 1)
+      }))
+  }
+
+  it.effect("verifyToken: an exp no date can hold is JwtVerificationFailed, not a defect", () =>
+    Effect.gen(function*() {
+      const plex = yield* plexSigner
+      const key = yield* Jwt.generateKey()
+      const now = Math.floor((yield* Clock.currentTimeMillis) / 1000)
+      const token = yield* Effect.promise(() =>
+        new jose.SignJWT({ ...good(key.kid, now), exp: 9e12 }).setProtectedHeader({ alg: "EdDSA", kid: "plex-1" })
+          .sign(plex.privateKey)
+      )
+      const http = scripted(json(200, { keys: [plex.publicJwk] }))
+      const exit = yield* Effect.exit(
+        Jwt.verifyToken(Redacted.make(token), key).pipe(Effect.provide(credentials()), Effect.provide(http.layer))
+      )
+      assert.isTrue(Exit.isFailure(exit) && Option.isSome(Cause.failureOption(exit.cause)), String(exit))
+      const error = Exit.isFailure(exit) ? Option.getOrThrow(Cause.failureOption(exit.cause)) : undefined
+      assert.deepStrictEqual([error?._tag, error?._tag === "JwtVerificationFailed" && error.check], [
+        "JwtVerificationFailed",
+        "malformed"
+      ])
+    }))
+
+  for (
+    const [name, header, published] of [
+      ["two published keys share the token's kid (the right one second)", { kid: "plex-1" }, "duplicate"],
+      ["the token has no kid while two keys are published (a rotation)", {}, "rotation"]
+    ] as const
+  ) {
+    it.effect(`verifies when ${name}: each matching key is tried in turn`, () =>
+      Effect.gen(function*() {
+        const plex = yield* plexSigner
+        const other = yield* plexSigner
+        const key = yield* Jwt.generateKey()
+        const now = Math.floor((yield* Clock.currentTimeMillis) / 1000)
+        const token = yield* Effect.promise(() =>
+          new jose.SignJWT(good(key.kid, now)).setProtectedHeader({ alg: "EdDSA", ...header }).sign(plex.privateKey)
+        )
+        const keys = published === "duplicate"
+          ? [other.publicJwk, plex.publicJwk]
+          : [{ ...other.publicJwk, kid: "plex-0" }, plex.publicJwk]
+        const http = scripted(json(200, { nonce: "n-1" }), json(200, { auth_token: token }), json(200, { keys }))
+        const jwt = yield* Jwt.exchange(key).pipe(Effect.provide(credentials()), Effect.provide(http.layer))
+        assert.strictEqual(Redacted.value(jwt.token), token)
       }))
   }
 
