@@ -33,7 +33,11 @@ import {
   PinExpired,
   PinNotClaimed,
   PinNotFound,
-  type StatusError
+  RateLimited,
+  SchemaIssue,
+  SchemaMismatch,
+  type StatusError,
+  UnexpectedStatus
 } from "./PlexError.js"
 import * as Retry from "./Retry.js"
 
@@ -240,33 +244,96 @@ export interface PollOptions<R = never> {
   readonly key?: DeviceKey | undefined
 }
 
-const expired = (pin: Pin) =>
-  Effect.flatMap(
-    Clock.currentTimeMillis,
-    (now) =>
-      Option.exists(pin.expiresAt, (at) => now >= DateTime.toEpochMillis(at))
-        ? Effect.fail(new PinExpired({ operation: "waitForToken", pinId: pin.id }))
-        : Effect.void
-  )
+/**
+ * How long a PIN that states neither `expiresAt` nor `expiresIn` is waited
+ * for: the longest life Plex's published PINs show (strong ones, 1800 s).
+ *
+ * @since 0.2.0
+ * @category constants
+ */
+export const defaultPinLifetime: Duration.Duration = Duration.minutes(30)
 
-// A poll that fails for a passing reason (a 503, a 429, a dropped connection)
-// is retried under the usual policy and, if it still fails, brings no news:
-// the wait goes on until the PIN expires, however long plex.tv is away.
-const pollOnce = (pin: Pin, key: DeviceKey | undefined) =>
-  Effect.zipRight(
-    expired(pin),
-    fetchPin(pin, key).pipe(
-      Retry.withPolicy(Retry.transient),
-      Effect.map(Option.some),
-      Effect.catchIf(Retry.isTransient, () => Effect.succeed(Option.none<Pin>()))
+// When the PIN expires: its latest `expiresAt`, else `expiresIn` counted from
+// its `createdAt` or from when the wait began, else the default lifetime.
+const expiryOf = (pin: Pin, waitStarted: number): number =>
+  Option.match(pin.expiresAt, {
+    onSome: DateTime.toEpochMillis,
+    onNone: () =>
+      Option.getOrElse(Option.map(pin.createdAt, DateTime.toEpochMillis), () => waitStarted) +
+      Option.match(pin.expiresIn, {
+        onNone: () => Duration.toMillis(defaultPinLifetime),
+        onSome: (seconds) => seconds * 1000
+      })
+  })
+
+const expiredError = (pin: Pin) => new PinExpired({ operation: "waitForToken", pinId: pin.id })
+
+// An answer about another PIN, or for another client, is not this PIN's news.
+const mismatch = (asked: Pin, answer: Pin, clientIdentifier: string): SchemaMismatch | undefined => {
+  const issues = [
+    answer.id !== asked.id ? "id" : undefined,
+    answer.code !== asked.code ? "code" : undefined,
+    Option.exists(answer.clientIdentifier, (id) => id !== clientIdentifier) ? "clientIdentifier" : undefined
+  ].filter((path) => path !== undefined)
+  return issues.length === 0 ? undefined : new SchemaMismatch({
+    operation: "getPin",
+    issues: issues.map((path) => new SchemaIssue({ path, problem: "names another PIN than the one polled" }))
+  })
+}
+
+const retryAfterOf = (error: unknown): Option.Option<Duration.Duration> =>
+  error instanceof RateLimited || error instanceof UnexpectedStatus ? error.retryAfter : Option.none()
+
+// One poll, as the wait sees it. A poll that fails for a passing reason (a
+// 503, a 429, a dropped connection) is retried under the usual policy and,
+// if it still fails, brings no news: the wait goes on until the PIN expires,
+// however long plex.tv is away. A `Retry-After` is waited out before the next
+// poll; one that reaches past the PIN's expiry ends the wait with that error.
+const makePoller = (pin: Pin, key: DeviceKey | undefined) =>
+  Effect.gen(function*() {
+    const { clientIdentifier } = yield* PlexCredentials
+    let expiresAt = expiryOf(pin, yield* Clock.currentTimeMillis)
+    const checkExpiry = Effect.flatMap(
+      Clock.currentTimeMillis,
+      (now) => now >= expiresAt ? Effect.fail(expiredError(pin)) : Effect.succeed(now)
     )
-  )
+    const once = Effect.zipRight(
+      checkExpiry,
+      fetchPin(pin, key).pipe(
+        Retry.withPolicy(Retry.transient),
+        Effect.flatMap((answer): Effect.Effect<Option.Option<Pin>, SchemaMismatch | PinExpired> => {
+          const wrong = mismatch(pin, answer, clientIdentifier)
+          if (wrong !== undefined) return Effect.fail(wrong)
+          if (Option.isSome(answer.authToken)) return Effect.succeed(Option.some(answer))
+          expiresAt = Option.isSome(answer.expiresAt) ? expiryOf(answer, expiresAt) : expiresAt
+          return Effect.as(checkExpiry, Option.some(answer))
+        }),
+        Effect.catchIf(Retry.isTransient, (error) =>
+          Option.match(retryAfterOf(error), {
+            onNone: () => Effect.succeed(Option.none<Pin>()),
+            onSome: (wait) =>
+              Effect.flatMap(
+                Clock.currentTimeMillis,
+                (now) =>
+                  now + Duration.toMillis(wait) >= expiresAt
+                    ? Effect.fail(error)
+                    : Effect.as(Effect.sleep(wait), Option.none<Pin>())
+              )
+          }))
+      )
+    )
+    return { once, checkExpiry }
+  })
 
 /**
  * The PIN, polled until it carries a token (the last element) or expires
  * (`PinExpired`). A poll that fails transiently is retried, and then skipped;
- * the stream ends without a token if `schedule` ends first. Interrupting the
- * stream stops the polling.
+ * a `Retry-After` (429 or 503) is waited out before the next poll, and one
+ * that reaches past the PIN's expiry ends the stream with that error. The
+ * expiry is the latest `expiresAt` Plex gave, else `expiresIn` from
+ * `createdAt` (or from the first poll), else `defaultPinLifetime`. An answer
+ * naming another PIN or client is `SchemaMismatch`. The stream ends without a
+ * token if `schedule` ends first. Interrupting the stream stops the polling.
  *
  * @since 0.1.0
  * @category operations
@@ -275,7 +342,8 @@ export const poll = <R = never>(
   pin: Pin,
   options: PollOptions<R> = {}
 ): Stream.Stream<Pin, PinError, HttpClient.HttpClient | PlexCredentials | R> =>
-  Stream.repeatEffectWithSchedule(pollOnce(pin, options.key), options.schedule ?? Schedule.spaced(Duration.seconds(1)))
+  Stream.unwrap(Effect.map(makePoller(pin, options.key), (poller) =>
+    Stream.repeatEffectWithSchedule(poller.once, options.schedule ?? Schedule.spaced(Duration.seconds(1)))))
     .pipe(
       Stream.filterMap((news) => news),
       Stream.tap(options.onPoll ?? (() => Effect.void)),
@@ -312,7 +380,12 @@ export const waitForToken = <R = never>(
     Stream.runHead,
     Effect.flatMap(Option.match({
       onNone: () =>
-        Effect.zipRight(expired(pin), Effect.fail(new PinNotClaimed({ operation: "waitForToken", pinId: pin.id }))),
+        Effect.flatMap(Clock.currentTimeMillis, (now) =>
+          Effect.fail(
+            now >= expiryOf(pin, now)
+              ? expiredError(pin)
+              : new PinNotClaimed({ operation: "waitForToken", pinId: pin.id })
+          )),
       onSome: Effect.succeed
     })),
     Effect.withSpan("plex.waitForToken")

@@ -231,13 +231,18 @@ export class JwtVerificationFailed extends Schema.TaggedError<JwtVerificationFai
 
 /**
  * Any other status: a 5xx, a redirect the transport did not follow, 404, …
+ * `retryAfter` is the server's `Retry-After` (a 503 may send one), which
+ * `Retry` and PIN polling wait out.
  *
  * @since 0.1.0
  * @category errors
  */
 export class UnexpectedStatus extends Schema.TaggedError<UnexpectedStatus>(id("UnexpectedStatus"))(
   "UnexpectedStatus",
-  statusFields
+  {
+    ...statusFields,
+    retryAfter: Schema.optionalWith(Schema.Option(Schema.Duration), { default: () => Option.none() })
+  }
 ) {
   override get message(): string {
     return `${this.operation}: unexpected HTTP status ${this.status}${describeDetails(this.errors)}${

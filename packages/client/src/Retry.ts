@@ -26,7 +26,7 @@ import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
 import { currentAttemptTimeout } from "./internal/attempt.js"
 import { currentDeadlineWatch, type DeadlineWatch } from "./internal/deadline.js"
-import { DeadlineExceeded, isPlexError, RateLimited } from "./PlexError.js"
+import { DeadlineExceeded, isPlexError, RateLimited, UnexpectedStatus } from "./PlexError.js"
 
 /**
  * A retry policy: a `Schedule` fed with each failure.
@@ -59,11 +59,11 @@ export const isTransient = (error: unknown): boolean => {
 }
 
 const retryAfter = (error: unknown): Option.Option<Duration.Duration> =>
-  error instanceof RateLimited ? error.retryAfter : Option.none()
+  error instanceof RateLimited || error instanceof UnexpectedStatus ? error.retryAfter : Option.none()
 
 const defaultMaxRetryAfter = Duration.seconds(60)
 
-/** Transient, and not asking to wait longer than `maxRetryAfter`: beyond that, the `RateLimited` is returned. */
+/** Transient, and not asking to wait longer than `maxRetryAfter`: beyond that, the error (a 429 or a 503) is returned. */
 const retryable = (maxRetryAfter: Duration.DurationInput | undefined) => {
   const max = Duration.decode(maxRetryAfter ?? defaultMaxRetryAfter)
   return (error: unknown): boolean =>
@@ -95,7 +95,7 @@ export interface TransientOptions {
   readonly baseDelay?: Duration.DurationInput | undefined
   /** The largest backoff delay. Default 5 seconds. */
   readonly maxDelay?: Duration.DurationInput | undefined
-  /** A `Retry-After` longer than this is not waited for: the `RateLimited` is returned. Default 60 seconds. */
+  /** A `Retry-After` (on a 429 or a 503) longer than this is not waited for: the error is returned. Default 60 seconds. */
   readonly maxRetryAfter?: Duration.DurationInput | undefined
 }
 

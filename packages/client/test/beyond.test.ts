@@ -146,6 +146,122 @@ describe("PIN login", () => {
     ))
 })
 
+describe("PIN waits: Retry-After, expiry and foreign answers", () => {
+  const pinBody = { id: 7, code: "abcd", clientIdentifier: "beyond-tests" }
+  const decodePin = Schema.decodeUnknownSync(Pin.Pin)
+  const wait = (pin: Pin.Pin) => Pin.waitForToken(pin).pipe(Effect.provide(app()), Effect.flip, Effect.fork)
+
+  it.effect("a 429 asking for an hour, past the PIN's expiry, ends the wait with RateLimited after one poll", () =>
+    withFake((fake) =>
+      Effect.gen(function*() {
+        const pin = yield* Pin.createPin().pipe(Effect.provide(app()))
+        yield* fake.inject("getPin", PlexFake.Faults.status(429, { retryAfter: "3600" }))
+        const waiting = yield* wait(pin)
+        yield* advance("30 seconds", 30)
+        const error = yield* Fiber.join(waiting)
+        assert.strictEqual(error._tag, "RateLimited")
+        const polls = (yield* fake.journal).filter((e) => e.path.startsWith("/api/v2/pins/"))
+        assert.strictEqual(polls.length, 1)
+      })
+    ))
+
+  it.effect("a 503 with Retry-After past the PIN's expiry ends the wait with that UnexpectedStatus", () =>
+    withFake((fake) =>
+      Effect.gen(function*() {
+        const pin = yield* Pin.createPin().pipe(Effect.provide(app()))
+        yield* fake.inject("getPin", PlexFake.Faults.status(503, { retryAfter: "3600" }))
+        const waiting = yield* wait(pin)
+        yield* advance("30 seconds", 30)
+        const error = yield* Fiber.join(waiting)
+        assert.deepStrictEqual([error._tag, error._tag === "UnexpectedStatus" && error.status], ["UnexpectedStatus", 503])
+        const polls = (yield* fake.journal).filter((e) => e.path.startsWith("/api/v2/pins/"))
+        assert.strictEqual(polls.length, 1)
+      })
+    ))
+
+  it.effect("a Retry-After within the PIN's life is waited out before every next poll", () =>
+    withFake((fake) =>
+      Effect.gen(function*() {
+        const pin = yield* Pin.createPin().pipe(Effect.provide(app()))
+        yield* fake.inject("getPin", PlexFake.Faults.status(429, { retryAfter: "90" }), { times: 3 })
+        const waiting = yield* Effect.fork(Pin.waitForToken(pin).pipe(Effect.provide(app())))
+        yield* advance("5 minutes", 300)
+        yield* fake.claimPin(pin.id, "demo")
+        yield* advance("2 seconds", 2)
+        assert.isTrue(Redacted.value(yield* Fiber.join(waiting)).length > 0)
+        const polls = (yield* fake.journal).filter((e) => e.path.startsWith("/api/v2/pins/"))
+        const limited = polls.filter((e) => e.status === 429).map((e) => e.at)
+        assert.strictEqual(limited.length, 3)
+        const next = polls[3]!.at
+        for (const [i, at] of [...limited.slice(1), next].entries()) assert.isAtLeast(at - limited[i]!, 90_000)
+      })
+    ))
+
+  it.effect("a PIN with only expiresIn is waited on for that long, then PinExpired", () =>
+    Effect.gen(function*() {
+      const http = scripted(json(200, { ...pinBody, expiresIn: 60 }))
+      const waiting = yield* Pin.waitForToken(decodePin({ ...pinBody, expiresIn: 60 })).pipe(
+        provide(http.layer, { clientIdentifier: "beyond-tests" }),
+        Effect.flip,
+        Effect.fork
+      )
+      yield* advance("59 seconds", 59)
+      assert.isNull(waiting.unsafePoll())
+      yield* advance("2 seconds", 2)
+      assert.strictEqual((yield* Fiber.join(waiting))._tag, "PinExpired")
+      assert.isAtMost(http.requests.length, 61)
+    }))
+
+  it.effect("a PIN with no expiry at all is bounded by defaultPinLifetime", () =>
+    Effect.gen(function*() {
+      const http = scripted(json(200, pinBody))
+      const waiting = yield* Pin.waitForToken(decodePin(pinBody), { schedule: Schedule.spaced("1 minute") }).pipe(
+        provide(http.layer, { clientIdentifier: "beyond-tests" }),
+        Effect.flip,
+        Effect.fork
+      )
+      yield* advance(Duration.subtract(Pin.defaultPinLifetime, "1 minute"), 29)
+      assert.isNull(waiting.unsafePoll())
+      yield* advance("2 minutes", 2)
+      assert.strictEqual((yield* Fiber.join(waiting))._tag, "PinExpired")
+    }))
+
+  it.effect("a poll whose own expiresAt has passed ends the wait with PinExpired", () =>
+    Effect.gen(function*() {
+      const http = scripted(json(200, { ...pinBody, expiresAt: "1970-01-01T00:00:10Z" }))
+      const pin = decodePin({ ...pinBody, expiresAt: "2030-01-01T00:00:00Z" })
+      yield* TestClock.setTime(60_000)
+      const waiting = yield* Pin.waitForToken(pin).pipe(
+        provide(http.layer, { clientIdentifier: "beyond-tests" }),
+        Effect.flip,
+        Effect.fork
+      )
+      yield* advance("3 seconds", 3)
+      assert.strictEqual((yield* Fiber.join(waiting))._tag, "PinExpired")
+      assert.strictEqual(http.requests.length, 1)
+    }))
+
+  for (
+    const [field, answer] of [
+      ["id", { ...pinBody, id: 8 }],
+      ["code", { ...pinBody, code: "wxyz" }],
+      ["clientIdentifier", { ...pinBody, clientIdentifier: "someone-else" }]
+    ] as const
+  ) {
+    it.effect(`an answer with another PIN's ${field} is SchemaMismatch, and its token is not handed out`, () =>
+      Effect.gen(function*() {
+        const http = scripted(json(200, { ...answer, authToken: "foreign-token-SECRET" }))
+        const error = yield* Pin.waitForToken(decodePin(pinBody)).pipe(
+          provide(http.layer, { clientIdentifier: "beyond-tests" }),
+          Effect.flip
+        )
+        assert.strictEqual(error._tag, "SchemaMismatch")
+        if (error._tag === "SchemaMismatch") assert.deepStrictEqual(error.issues.map((i) => i.path), [field])
+        assert.notInclude(String(error), "foreign-token-SECRET")
+      }))
+  }
+})
+
 describe("resources and connection racing", () => {
   const discover = (fake: PlexFake.PlexFakeService) =>
     Effect.gen(function*() {

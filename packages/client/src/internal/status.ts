@@ -55,7 +55,7 @@ const toError = (
       case 429:
         return new RateLimited({ ...fields, retryAfter: parseRetryAfter(response.headers["retry-after"], now) })
       default:
-        return new UnexpectedStatus(fields)
+        return new UnexpectedStatus({ ...fields, retryAfter: parseRetryAfter(response.headers["retry-after"], now) })
     }
   })
 
