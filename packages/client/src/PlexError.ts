@@ -257,17 +257,21 @@ export class UnexpectedStatus extends Schema.TaggedError<UnexpectedStatus>(id("U
  *   so nothing was sent;
  * - `"request"`: it broke while sending or before any response, so the server
  *   may or may not have seen the request;
- * - `"response"`: the body broke off after the status line.
+ * - `"response"`: the body broke off after the status line;
+ * - `"redirect"`: the server answered with a 3xx, which fetch refused
+ *   (`redirect: "error"`), so nothing was sent again and the status is not
+ *   known. Not transient: a redirect is not retried.
  *
  * @since 0.1.0
  * @category errors
  */
 export class TransportError extends Schema.TaggedError<TransportError>(id("TransportError"))("TransportError", {
   ...common,
-  phase: Schema.Literal("connect", "request", "response"),
+  phase: Schema.Literal("connect", "request", "response", "redirect"),
   reason: Schema.String
 }) {
   override get message(): string {
+    if (this.phase === "redirect") return `${this.operation}: ${this.reason}${attemptsSuffix(this.attempts)}`
     const where = this.phase === "connect"
       ? "before connecting"
       : this.phase === "request"

@@ -47,8 +47,9 @@ export const isTransient = (error: unknown): boolean => {
   // A request that may have reached Plex is not sent again.
   if (error.idempotent === false) return error._tag === "TransportError" && error.phase === "connect"
   switch (error._tag) {
-    case "RateLimited":
     case "TransportError":
+      return error.phase !== "redirect"
+    case "RateLimited":
     case "Timeout":
       return true
     case "UnexpectedStatus":

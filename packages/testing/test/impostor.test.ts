@@ -52,7 +52,7 @@ describe.each(transports)("connect over %s", (_name, transport) => {
         )
         const [listed] = (yield* getResources().pipe(Effect.provide(app))).filter(isServer)
         const encoded = Schema.encodeSync(Resource)(listed!)
-        const remote = encoded.connections.find((c) => c.local === false && c.relay === false)!
+        const remote = encoded.connections!.find((c) => c.local === false && c.relay === false)!
         const resource = Schema.decodeSync(Resource)({
           ...encoded,
           connections: [{ uri: impostor.url, protocol: "http", local: true }, remote]

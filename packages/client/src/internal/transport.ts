@@ -5,8 +5,13 @@
  * HttpClient that logs requests, redirects off, and the platform's span off.
  *
  * Redirects are never followed: fetch would carry `X-Plex-Token` to another
- * origin, so a 3xx comes back as a status, with the caller's other fetch
- * options left as they were.
+ * origin. fetch runs with `redirect: "error"` (the caller's other fetch
+ * options left as they were), so a 3xx fails inside the transport, before a
+ * `HttpClient.followRedirects` above it could see the answer and send the
+ * request again; it becomes a `TransportError` of phase `redirect`. node:http and
+ * undici never follow on their own, and a 3xx comes back as a status.
+ * Nothing below `followRedirects` sees a 3xx there first, so with those
+ * transports it must not wrap the client (see the README).
  *
  * The platform's own `http.client` span is off: it records the raw transport
  * error, whose cause may quote what was sent. The operation's span stands in
@@ -23,15 +28,15 @@ import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as FiberRef from "effect/FiberRef"
-import type { TransportError } from "../PlexError.js"
-import type { Unstamped } from "./failure.js"
+import { TransportError } from "../PlexError.js"
+import { Unstamped } from "./failure.js"
 import { tokenHeaderName } from "./secrets.js"
 import { transportFailure } from "./transportFailure.js"
 
 // Both worked out once per value the caller's runtime holds, not per call.
 const withTokenName = new WeakMap<ReadonlyArray<string | RegExp>, ReadonlyArray<string | RegExp>>()
 const noRedirects = new WeakMap<globalThis.RequestInit, globalThis.RequestInit>()
-const defaultInit: globalThis.RequestInit = { redirect: "manual" }
+const defaultInit: globalThis.RequestInit = { redirect: "error" }
 
 const redactingToken = (names: ReadonlyArray<string | RegExp>) => {
   let out = withTokenName.get(names)
@@ -42,17 +47,35 @@ const redactingToken = (names: ReadonlyArray<string | RegExp>) => {
   return out
 }
 
-const manualRedirects = (init: globalThis.RequestInit | undefined): globalThis.RequestInit => {
+const refusingRedirects = (init: globalThis.RequestInit | undefined): globalThis.RequestInit => {
   if (init === undefined) return defaultInit
   let merged = noRedirects.get(init)
   if (merged === undefined) {
-    merged = { ...init, redirect: "manual" }
+    merged = { ...init, redirect: "error" }
     noRedirects.set(init, merged)
   }
   return merged
 }
 
 const always = () => true
+
+// What fetch (undici's, in Node) throws for a 3xx under `redirect: "error"`.
+const isRefusedRedirect = (cause: unknown): boolean => {
+  let current = cause
+  for (let depth = 0; depth < 4 && typeof current === "object" && current !== null; depth++) {
+    if ((current as { message?: unknown }).message === "unexpected redirect") return true
+    current = (current as { cause?: unknown }).cause
+  }
+  return false
+}
+
+const redirectRefused = new Unstamped((stamp) =>
+  new TransportError({
+    ...stamp.common,
+    phase: "redirect",
+    reason: "the server answered with a redirect, which is never followed; nothing was sent again"
+  })
+)
 
 /**
  * The transport's settings, set in the fiber of one attempt (see
@@ -64,7 +87,7 @@ const always = () => true
 export const configureTransport: Effect.Effect<void> = Effect.withFiberRuntime((fiber) => {
   const context = fiber.currentContext
   const init = context.unsafeMap.get(FetchHttpClient.RequestInit.key) as globalThis.RequestInit | undefined
-  return FiberRef.set(FiberRef.currentContext, Context.add(context, FetchHttpClient.RequestInit, manualRedirects(init)))
+  return FiberRef.set(FiberRef.currentContext, Context.add(context, FetchHttpClient.RequestInit, refusingRedirects(init)))
     .pipe(
       Effect.zipRight(FiberRef.set(HttpClient.currentTracerDisabledWhen, always)),
       Effect.zipRight(
@@ -79,5 +102,9 @@ export const send = (
 ): Effect.Effect<HttpClientResponse.HttpClientResponse, Unstamped<TransportError>, HttpClient.HttpClient> =>
   Effect.flatMap(
     HttpClient.HttpClient,
-    (client) => Effect.mapError(client.execute(request), (error) => transportFailure("request", error))
+    (client) =>
+      Effect.mapError(
+        client.execute(request),
+        (error) => isRefusedRedirect(error.cause) ? redirectRefused : transportFailure("request", error)
+      )
   )
