@@ -35,6 +35,7 @@ import * as ConfigFile from "./ConfigFile.js"
 import { notSignedIn } from "./ErrorReport.js"
 import * as Output from "./Output.js"
 import * as Prompts from "./Prompts.js"
+import { json, visible } from "./SafeText.js"
 import * as Settings from "./Settings.js"
 
 const common = {
@@ -141,7 +142,7 @@ const renewingJwt = (
     const context = yield* Effect.context<FileSystem.FileSystem | Path.Path>()
     const keep = (jwt: Jwt.PlexJwt) =>
       ConfigFile.save({ jwt }).pipe(
-        Effect.catchAll((error) => Console.error(`The renewed Plex JWT could not be kept: ${error.message}`)),
+        Effect.catchAll((error) => Console.error(visible(`The renewed Plex JWT could not be kept: ${error.message}`))),
         Effect.provide(context)
       )
     return Jwt.layer({ key, initial: saved, onRenewed: keep }).pipe(Layer.provide(classic), Layer.provide(http))
@@ -233,7 +234,7 @@ const saveToken = (fake: Option.Option<PlexFake.PlexFakeService>, token: Redacte
     ? Console.error("Not saved: that token belongs to the embedded fake Plex")
     : Effect.flatMap(
       ConfigFile.save({ token, jwt: undefined }),
-      (file) => Console.error(`Token saved to ${file} (mode 0600)`)
+      (file) => Console.error(visible(`Token saved to ${file} (mode 0600)`))
     )
 
 const saveJwt = (fake: Option.Option<PlexFake.PlexFakeService>, jwt: Jwt.PlexJwt) =>
@@ -241,7 +242,7 @@ const saveJwt = (fake: Option.Option<PlexFake.PlexFakeService>, jwt: Jwt.PlexJwt
     ? Console.error("Not saved: that Plex JWT belongs to the embedded fake Plex")
     : Effect.flatMap(
       ConfigFile.save({ jwt }),
-      (file) => Console.error(`Plex JWT saved to ${file} (mode 0600); it renews itself before it expires`)
+      (file) => Console.error(visible(`Plex JWT saved to ${file} (mode 0600); it renews itself before it expires`))
     )
 
 /** The device key: kept beside the config for a real Plex, a throwaway one for the fake. */
@@ -273,7 +274,7 @@ const login = Command.make("login", {
       const pin = yield* Pin.createPin({ strong: !flags.short, key })
       const url = yield* Pin.authAppUrl(pin)
       yield* Console.error(
-        flags.short ? `Go to https://plex.tv/link and enter ${pin.code}` : `Open this link to sign in:\n  ${url}`
+        flags.short ? `Go to https://plex.tv/link and enter ${visible(pin.code)}` : `Open this link to sign in:\n  ${visible(url)}`
       )
       if (Option.isSome(fake)) {
         yield* Console.error(`The embedded fake Plex approves it as ${PlexFake.demoAccount.username} in a moment.`)
@@ -375,7 +376,7 @@ const realDemoSteps = (flags: CommonFlags) =>
     yield* step(flags, 2, total, "transient-token")
     yield* Effect.flatMap(getTransientToken().pipe(Retry.retry()), (t) => Output.transientToken(flags, t))
     if (Option.isNone(source)) return
-    yield* step(flags, 3, total, `source-info ${source.value}`)
+    yield* step(flags, 3, total, `source-info ${visible(source.value)}`)
     yield* Effect.flatMap(
       getSourceConnectionInformation({ source: source.value }).pipe(Retry.retry()),
       (device) => Output.device(flags, device)
@@ -390,7 +391,7 @@ const demo = Command.make("demo", common, (flags) =>
       const stepFlags = flags.json ? { ...flags, collect: results } : flags
       if (Option.isSome(fake)) yield* demoSteps(stepFlags)
       else yield* realDemoSteps(stepFlags)
-      if (flags.json) yield* Console.log(JSON.stringify({ steps: results }))
+      if (flags.json) yield* Console.log(json({ steps: results }))
     }), true)).pipe(Command.withDescription("Run sign-in, whoami, transient token and source info end to end"))
 
 export const command = Command.make("effect-plex").pipe(

@@ -5,6 +5,7 @@
 import { postUsersSignInData } from "@effect-plex/client/SignIn"
 import * as Cause from "effect/Cause"
 import * as Option from "effect/Option"
+import { visible } from "./SafeText.js"
 
 /** What every command that needs a token says without one. */
 export const notSignedIn = "not signed in: run `effect-plex login` (or `effect-plex signin --save`), or set PLEX_TOKEN"
@@ -45,7 +46,7 @@ const hints: Record<string, (error: any) => string> = {
       : `${e.message}: run in a terminal`
 }
 
-export const oneLine = (cause: Cause.Cause<unknown>): string => {
+const describe = (cause: Cause.Cause<unknown>): string => {
   const failure = Cause.failureOption(cause)
   if (Option.isSome(failure)) {
     const error = failure.value as { _tag?: string; message?: string }
@@ -54,3 +55,6 @@ export const oneLine = (cause: Cause.Cause<unknown>): string => {
   }
   return Cause.isInterruptedOnly(cause) ? "interrupted" : `unexpected failure: ${Cause.squash(cause)}`
 }
+
+/** The failure in one line, with any control a server's text carried made visible. */
+export const oneLine = (cause: Cause.Cause<unknown>): string => visible(describe(cause))

@@ -15,6 +15,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import { json, visible } from "./SafeText.js"
 
 export interface OutputFlags {
   readonly json: boolean
@@ -28,9 +29,10 @@ const tokenText = (token: Redacted.Redacted<string>, flags: OutputFlags) =>
     ? Redacted.value(token)
     : `******** (${Redacted.value(token).length} characters; --show-token prints it)`
 
+// Titles and values hold what servers sent: each is made visible here.
 const table = (title: string, rows: ReadonlyArray<readonly [string, string]>) => {
   const width = Math.max(...rows.map(([k]) => k.length))
-  return [title, ...rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`)].join("\n")
+  return [visible(title), ...rows.map(([k, v]) => `  ${k.padEnd(width)}  ${visible(v)}`)].join("\n")
 }
 
 const orDash = (value: Option.Option<string>) => Option.getOrElse(value, () => "-")
@@ -44,7 +46,7 @@ const emit = (
 ) => {
   if (!flags.json) return Console.log(human)
   const document = flags.showToken ? { ...machine, token: Redacted.value(token) } : machine
-  if (flags.collect === undefined) return Console.log(JSON.stringify(document))
+  if (flags.collect === undefined) return Console.log(json(document))
   return Effect.sync(() => void flags.collect!.push(document))
 }
 
@@ -127,7 +129,7 @@ export const servers = (
   results: ReadonlyArray<readonly [Resource, Either.Either<ConnectedServer, { readonly message: string }>]>
 ) =>
   flags.json
-    ? Console.log(JSON.stringify(results.map(([resource, result]) => ({
+    ? Console.log(json(results.map(([resource, result]) => ({
       name: Option.getOrNull(resource.name),
       clientIdentifier: resource.clientIdentifier,
       chosen: Either.match(result, { onLeft: () => null, onRight: (c) => c.connection.uri }),
@@ -146,7 +148,7 @@ export const servers = (
     : Console.log(
       results.map(([resource, result]) =>
         Either.match(result, {
-          onLeft: (error) => `${orDash(resource.name)}: no connection (${error.message})`,
+          onLeft: (error) => visible(`${orDash(resource.name)}: no connection (${error.message})`),
           onRight: (connected) =>
             table(
               `${orDash(resource.name)} (${resource.clientIdentifier}) via ${connected.connection.uri}`,

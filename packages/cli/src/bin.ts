@@ -10,6 +10,7 @@ import * as Predicate from "effect/Predicate"
 import * as Cli from "./Cli.js"
 import { oneLine } from "./ErrorReport.js"
 import { closeInput } from "./Prompts.js"
+import { visible, visibleLines } from "./SafeText.js"
 import { unknownCommand } from "./Suggest.js"
 
 const verbose = process.argv.includes("--verbose")
@@ -29,7 +30,7 @@ const first = process.argv[2]
 if (first !== undefined && !first.startsWith("-")) {
   const unknown = unknownCommand(Cli.command, "effect-plex", first)
   if (unknown !== undefined) {
-    process.stderr.write(`effect-plex: ${unknown}\n`)
+    process.stderr.write(`effect-plex: ${visible(unknown)}\n`)
     process.exit(2)
   }
 }
@@ -66,7 +67,7 @@ const report = (cause: Cause.Cause<unknown>) =>
       return
     }
     process.stderr.write(`effect-plex: ${oneLine(cause)}\n`)
-    if (verbose) process.stderr.write(`${Cause.pretty(cause)}\n`)
+    if (verbose) process.stderr.write(`${visibleLines(Cause.pretty(cause))}\n`)
     process.exitCode = Cause.isInterruptedOnly(cause) ? interruptedCode() : 1
   })
 
