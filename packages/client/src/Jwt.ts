@@ -27,19 +27,19 @@
  * @since 0.2.0
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
-import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as DateTime from "effect/DateTime"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
+import type * as Scope from "effect/Scope"
 import * as jose from "jose"
 import * as deviceJwt from "./internal/deviceJwt.js"
 import { run } from "./internal/pipeline.js"
+import { makeRenewal } from "./internal/renewal.js"
 import { Secret } from "./internal/schemas.js"
 import { PlexCredentials, type PlexCredentialsService } from "./PlexCredentials.js"
 import {
@@ -435,7 +435,7 @@ export const exchange = (
 export interface LayerOptions extends ExchangeOptions {
   /** The registered device key. */
   readonly key: DeviceKey
-  /** How long before expiry the token is renewed. Default 1 day. */
+  /** How long before expiry the token is renewed. Default 1 day; at most half the token's lifetime. */
   readonly refreshWithin?: Duration.DurationInput | undefined
   /** When a renewal that failed transiently is tried again. Default `Retry.transient`. */
   readonly schedule?: Retry.Policy | undefined
@@ -445,9 +445,9 @@ export interface LayerOptions extends ExchangeOptions {
   readonly onRenewed?: ((jwt: PlexJwt) => Effect.Effect<void>) | undefined
 }
 
-// After a renewal failed, calls go on with a still-valid token, or fail at
-// once with the same error, for a while before one tries again: a stampede of
-// calls behind a failing renewal must not each run the whole retry schedule.
+// After a renewal failed, or Plex answered 498 to a token it had just
+// issued, no renewal starts for this long: a stampede of calls must not each
+// run the whole retry schedule, nor each run an exchange.
 const renewalBackoff = Duration.toMillis("1 minute")
 
 // What a call sees when its token has expired and could not be renewed: the
@@ -463,17 +463,27 @@ const asCallError = (error: ExchangeError): CommonError => {
   }
 }
 
+const timesOf = (jwt: PlexJwt) => ({
+  token: jwt.token,
+  issuedAt: jwt.claims.iat * 1000,
+  expiresAt: DateTime.toEpochMillis(jwt.expiresAt)
+})
+
 /**
  * Credentials whose token is a Plex JWT, kept valid for as long as the layer
  * lives. It takes the caller's `PlexCredentials` (identity, URLs) and:
  * - exchanges a token when built;
- * - renews it `refreshWithin` before expiry, once however many calls run
- *   at once;
+ * - renews it `refreshWithin` before expiry (at most half the token's
+ *   lifetime), once however many calls run at once, in a fiber of the
+ *   layer's own: a caller's deadline or interruption never cancels it, and
+ *   calls go on with the current token while it runs;
  * - renews it on a 498 from any operation, and sends that call once more.
  *
  * A renewal that fails transiently is retried under `schedule`. While the
  * old token is valid, calls go on with it; once it has expired, the
- * renewal's failure is the call's error.
+ * renewal's failure is the call's error. After a failed renewal, and after a
+ * 498 for a token issued less than a minute ago, no renewal starts for a
+ * minute.
  *
  * @since 0.2.0
  * @category layers
@@ -481,73 +491,39 @@ const asCallError = (error: ExchangeError): CommonError => {
 export const layer = (
   options: LayerOptions
 ): Layer.Layer<PlexCredentials, ExchangeError, HttpClient.HttpClient | PlexCredentials> =>
-  Layer.effect(PlexCredentials, make(options))
+  Layer.scoped(PlexCredentials, make(options))
 
 /**
- * The service `layer` provides.
+ * The service `layer` provides. Its renewals run in the given `Scope`.
  *
  * @since 0.2.0
  * @category constructors
  */
 export const make = (
   options: LayerOptions
-): Effect.Effect<PlexCredentialsService, ExchangeError, HttpClient.HttpClient | PlexCredentials> =>
+): Effect.Effect<PlexCredentialsService, ExchangeError, HttpClient.HttpClient | PlexCredentials | Scope.Scope> =>
   Effect.gen(function*() {
     const base = yield* PlexCredentials
     const context = yield* Effect.context<HttpClient.HttpClient | PlexCredentials>()
-    const refreshWithin = Duration.toMillis(options.refreshWithin ?? "1 day")
     const keySet: KeySet = { keys: undefined }
-    const renew = exchangeWith(options.key, options, keySet).pipe(
+    const exchangeOnce = exchangeWith(options.key, options, keySet).pipe(
       Effect.retry({ schedule: options.schedule ?? Retry.transient, while: Retry.isTransient }),
       Effect.tap(options.onRenewed ?? (() => Effect.void)),
       Effect.provide(context),
       Effect.withSpan("plex.renewJwt")
     )
-    const expiresAt = (jwt: PlexJwt) => DateTime.toEpochMillis(jwt.expiresAt)
     const now = yield* Clock.currentTimeMillis
-    let current = options.initial !== undefined && now < expiresAt(options.initial) ? options.initial : yield* renew
-    let lastFailure: { readonly retryAt: number; readonly error: CommonError } | undefined
-    const lock = yield* Effect.makeSemaphore(1)
-
-    // One renewal at a time; a call that waited finds the token renewed.
-    const renewed = (stale: Redacted.Redacted<string> | undefined) =>
-      lock.withPermits(1)(Effect.gen(function*() {
-        const now = yield* Clock.currentTimeMillis
-        const expired = now >= expiresAt(current)
-        if (stale === undefined ? now < expiresAt(current) - refreshWithin : current.token !== stale) {
-          return current.token
-        }
-        if (lastFailure !== undefined && now < lastFailure.retryAt) {
-          return stale === undefined && !expired ? current.token : yield* Effect.fail(lastFailure.error)
-        }
-        const exit = yield* Effect.exit(renew)
-        if (Exit.isSuccess(exit)) {
-          current = exit.value
-          lastFailure = undefined
-          return current.token
-        }
-        const failure = Cause.failureOption(exit.cause)
-        if (Option.isNone(failure)) return yield* Effect.failCause(exit.cause as Cause.Cause<never>)
-        const failedAt = yield* Clock.currentTimeMillis
-        lastFailure = { retryAt: failedAt + renewalBackoff, error: asCallError(failure.value) }
-        if (stale === undefined && !expired) {
-          yield* Effect.logWarning(
-            `Plex JWT renewal failed; the current token is used until it expires: ${failure.value.message}`
-          )
-          return current.token
-        }
-        return yield* Effect.fail(lastFailure.error)
-      }))
-
-    return {
-      ...base,
-      token: Option.some(current.token),
-      renewal: {
-        current: Effect.flatMap(
-          Clock.currentTimeMillis,
-          (now) => now < expiresAt(current) - refreshWithin ? Effect.succeed(current.token) : renewed(undefined)
-        ),
-        expired: renewed
-      }
-    }
+    const kept = options.initial !== undefined && now < timesOf(options.initial).expiresAt ? options.initial : undefined
+    const initial = kept ?? (yield* exchangeOnce)
+    const renewal = yield* makeRenewal({
+      initial,
+      initialArrivedAt: kept === undefined ? now : 0,
+      times: timesOf,
+      renew: Effect.mapError(exchangeOnce, asCallError),
+      refreshWithin: Duration.toMillis(options.refreshWithin ?? "1 day"),
+      backoff: renewalBackoff,
+      onFailedWhileValid: (error) =>
+        Effect.logWarning(`Plex JWT renewal failed; the current token is used until it expires: ${error.message}`)
+    })
+    return { ...base, token: Option.some(initial.token), renewal }
   })

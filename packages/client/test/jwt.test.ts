@@ -1,6 +1,20 @@
 import { PlexFake } from "@effect-plex/testing"
 import { assert, describe, it } from "@effect/vitest"
-import { Cause, Clock, Duration, Effect, Either, Exit, Layer, Option, Redacted, Schema, Stream, TestClock } from "effect"
+import {
+  Cause,
+  Clock,
+  Duration,
+  Effect,
+  Either,
+  Exit,
+  Layer,
+  Option,
+  Queue,
+  Redacted,
+  Schema,
+  Stream,
+  TestClock
+} from "effect"
 import * as jose from "jose"
 import { createHash } from "node:crypto"
 import { inspect } from "node:util"
@@ -319,11 +333,14 @@ describe("Jwt.layer", () => {
     withFake((fake) =>
       Effect.gen(function*() {
         const { key } = yield* registered(fake)
-        const layer = yield* Layer.memoize(jwtLayer(key))
+        const renewed = yield* Queue.unbounded<Jwt.PlexJwt>()
+        const layer = yield* Layer.memoize(jwtLayer(key, { onRenewed: (jwt) => Queue.offer(renewed, jwt) }))
         const whoami = getTokenDetails().pipe(Effect.provide(layer))
         for (let halfDay = 0; halfDay < 28; halfDay++) {
           const account = yield* whoami
           assert.strictEqual(Option.getOrThrow(account.username), "demo")
+          // The build's exchange, then a refresh in the background a day before each expiry.
+          if (halfDay === 0 || halfDay === 12 || halfDay === 24) yield* Queue.take(renewed)
           yield* TestClock.adjust("12 hours")
         }
         // 14 days: built at 0, renewed at 6 days (one day before expiry), and again at 12.
@@ -349,12 +366,14 @@ describe("Jwt.layer", () => {
     withFake((fake) =>
       Effect.gen(function*() {
         const layer = yield* signedIn(fake)
-        // Plex ends the token before the client expected it to.
+        // Plex ends the token before the client expected it to (not at once: see the backoff test).
+        yield* TestClock.adjust("1 minute")
         yield* fake.expireJwts
         const account = yield* getTokenDetails().pipe(Effect.provide(layer))
         assert.strictEqual(Option.getOrThrow(account.username), "demo")
         const user = (yield* fake.journal).filter((e) => e.path === "/api/v2/user").map((e) => e.status)
         assert.deepStrictEqual(user, [200, 498, 200])
+        yield* TestClock.adjust("1 minute")
         yield* fake.expireJwts
         const transient = yield* getTransientToken().pipe(Effect.provide(layer))
         assert.match(Redacted.value(transient.token), /^transient-/)
@@ -365,10 +384,13 @@ describe("Jwt.layer", () => {
   it.scoped("Plex rotates its signing keys: an unknown kid fetches the keys once more, and verifies", () =>
     withFake((fake) =>
       Effect.gen(function*() {
-        const layer = yield* signedIn(fake)
+        const renewed = yield* Queue.unbounded<Jwt.PlexJwt>()
+        const layer = yield* signedIn(fake, { onRenewed: (jwt) => Queue.offer(renewed, jwt) })
+        yield* Queue.take(renewed)
         yield* fake.rotateSigningKey({ retire: true })
         yield* TestClock.adjust("6 days")
         yield* getTokenDetails().pipe(Effect.provide(layer))
+        yield* Queue.take(renewed)
         const keys = (yield* fake.journal).filter((e) => e.path === "/api/v2/auth/keys")
         assert.strictEqual(keys.length, 2)
         assert.strictEqual(yield* exchanges(fake), 2)
@@ -378,11 +400,17 @@ describe("Jwt.layer", () => {
   it.scoped("a lost connection during renewal is retried; while it keeps failing the valid token goes on", () =>
     withFake((fake) =>
       Effect.gen(function*() {
-        const layer = yield* signedIn(fake, { schedule: Retry.makeTransient({ maxAttempts: 2 }) })
+        const renewed = yield* Queue.unbounded<Jwt.PlexJwt>()
+        const layer = yield* signedIn(fake, {
+          schedule: Retry.makeTransient({ maxAttempts: 2 }),
+          onRenewed: (jwt) => Queue.offer(renewed, jwt)
+        })
+        yield* Queue.take(renewed)
         yield* TestClock.adjust("6 days")
-        // One drop: the renewal's retry gets through.
+        // One drop: the renewal's retry, in the background, gets through.
         yield* fake.inject("exchangeJwt", PlexFake.Faults.drop, { times: 1 })
         yield* joinAdvancing(yield* Effect.fork(getTokenDetails().pipe(Effect.provide(layer))))
+        yield* joinAdvancing(yield* Effect.fork(Queue.take(renewed)))
         assert.strictEqual(yield* exchanges(fake), 3)
         // From now on every exchange is dropped: calls go on with the token until it expires.
         yield* fake.inject("exchangeJwt", PlexFake.Faults.drop)
@@ -410,6 +438,101 @@ describe("Jwt.layer", () => {
         const errors = yield* joinAdvancing(calls)
         assert.deepStrictEqual([...new Set(errors.map((e) => e._tag))], ["TransportError"])
         // The build's exchange, then the failing renewal's two attempts.
+        assert.strictEqual(yield* exchanges(fake), 3)
+      })
+    ))
+
+  it.scoped("a slow exchange under callers' 2 s deadlines: the renewal is not cancelled, and one serves all", () =>
+    withFake((fake) =>
+      Effect.gen(function*() {
+        const renewed = yield* Queue.unbounded<Jwt.PlexJwt>()
+        const layer = yield* signedIn(fake, { onRenewed: (jwt) => Queue.offer(renewed, jwt) })
+        yield* Queue.take(renewed)
+        yield* fake.inject("exchangeJwt", PlexFake.Faults.delay("2500 millis"))
+        yield* TestClock.adjust("7 days")
+        const call = getTokenDetails().pipe(Effect.provide(layer), Effect.timeout("2 seconds"), Effect.either)
+        const first = yield* Effect.fork(Effect.all(Array.from({ length: 100 }, () => call), { concurrency: 100 }))
+        const timedOut = yield* joinAdvancing(first, "100 millis")
+        assert.isTrue(timedOut.every(Either.isLeft))
+        // The exchange the first caller started runs on, and every later call uses its token.
+        yield* joinAdvancing(yield* Effect.fork(Queue.take(renewed)), "100 millis")
+        const later = yield* Effect.all(Array.from({ length: 20 }, () => call), { concurrency: 20 })
+        assert.isTrue(later.every(Either.isRight))
+        const paths = yield* pathsOf(fake)
+        assert.strictEqual(paths.filter((p) => p === "/api/v2/auth/nonce").length, 2)
+        assert.strictEqual(yield* exchanges(fake), 2)
+      })
+    ))
+
+  it.scoped("while the token is valid, calls go on with it during a slow proactive refresh", () =>
+    withFake((fake) =>
+      Effect.gen(function*() {
+        const renewed = yield* Queue.unbounded<Jwt.PlexJwt>()
+        const layer = yield* signedIn(fake, { onRenewed: (jwt) => Queue.offer(renewed, jwt) })
+        const built = yield* Queue.take(renewed)
+        yield* fake.inject("exchangeJwt", PlexFake.Faults.delay("2500 millis"))
+        yield* TestClock.adjust("6 days")
+        const call = getTokenDetails().pipe(Effect.provide(layer), Effect.timeout("1 second"))
+        const during = yield* Effect.fork(Effect.all(Array.from({ length: 50 }, () => call), { concurrency: 50 }))
+        const accounts = yield* joinAdvancing(during, "100 millis")
+        assert.strictEqual(accounts.length, 50)
+        const fresh = yield* joinAdvancing(yield* Effect.fork(Queue.take(renewed)), "100 millis")
+        assert.notStrictEqual(Redacted.value(fresh.token), Redacted.value(built.token))
+        assert.strictEqual(yield* exchanges(fake), 2)
+      })
+    ))
+
+  it.scoped("a refreshWithin longer than the token lives is clamped to half its life: no exchange per call", () =>
+    withFake((fake) =>
+      Effect.gen(function*() {
+        const renewed = yield* Queue.unbounded<Jwt.PlexJwt>()
+        const layer = yield* signedIn(fake, { refreshWithin: "8 days", onRenewed: (jwt) => Queue.offer(renewed, jwt) })
+        yield* Queue.take(renewed)
+        const calls = Array.from({ length: 300 }, () => getTokenDetails().pipe(Effect.provide(layer)))
+        yield* Effect.all(calls, { concurrency: "unbounded" })
+        assert.strictEqual(yield* exchanges(fake), 1)
+        // Half of the 7 days: the refresh starts, once.
+        yield* TestClock.adjust("3 days")
+        yield* Effect.all(calls, { concurrency: "unbounded" })
+        assert.strictEqual(yield* exchanges(fake), 1)
+        yield* TestClock.adjust("13 hours")
+        yield* Effect.all(calls, { concurrency: "unbounded" })
+        yield* Queue.take(renewed)
+        assert.strictEqual(yield* exchanges(fake), 2)
+      })
+    ))
+
+  it.scoped("Plex answering 498 to every fresh token: one renewal, then a minute's backoff, not one per call", () =>
+    withFake((fake) =>
+      Effect.gen(function*() {
+        const layer = yield* signedIn(fake)
+        yield* TestClock.adjust("1 minute")
+        yield* fake.inject("user", PlexFake.Faults.status(498))
+        const call = Effect.flip(getTokenDetails().pipe(Effect.provide(layer)))
+        const errors = yield* Effect.all(Array.from({ length: 300 }, () => call), { concurrency: "unbounded" })
+        assert.deepStrictEqual([...new Set(errors.map((e) => e._tag))], ["TokenExpired"])
+        assert.strictEqual(yield* exchanges(fake), 2)
+        for (let i = 0; i < 10; i++) yield* call
+        assert.strictEqual(yield* exchanges(fake), 2)
+        const backedOff = yield* call
+        assert.include(backedOff._tag === "TokenExpired" ? backedOff.renewal ?? "" : "", "less than 60 s ago")
+        yield* TestClock.adjust("1 minute")
+        yield* call
+        assert.strictEqual(yield* exchanges(fake), 3)
+      })
+    ))
+
+  it.scoped("Plex alternating 498 and 200: at most one renewal a minute", () =>
+    withFake((fake) =>
+      Effect.gen(function*() {
+        const layer = yield* signedIn(fake)
+        yield* TestClock.adjust("1 minute")
+        for (let i = 0; i < 20; i++) {
+          yield* fake.inject("user", PlexFake.Faults.status(498), { times: 1 })
+          yield* Effect.either(getTokenDetails().pipe(Effect.provide(layer)))
+          yield* TestClock.adjust("5 seconds")
+        }
+        // 100 s: the build's exchange, then one at the first 498 and one a minute after it.
         assert.strictEqual(yield* exchanges(fake), 3)
       })
     ))
