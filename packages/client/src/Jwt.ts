@@ -39,7 +39,7 @@ import type * as Scope from "effect/Scope"
 import * as jose from "jose"
 import * as deviceJwt from "./internal/deviceJwt.js"
 import { run } from "./internal/pipeline.js"
-import { makeRenewal } from "./internal/renewal.js"
+import { makeRenewal, refreshAt } from "./internal/renewal.js"
 import { Secret } from "./internal/schemas.js"
 import { PlexCredentials, type PlexCredentialsService } from "./PlexCredentials.js"
 import {
@@ -439,7 +439,11 @@ export interface LayerOptions extends ExchangeOptions {
   readonly refreshWithin?: Duration.DurationInput | undefined
   /** When a renewal that failed transiently is tried again. Default `Retry.transient`. */
   readonly schedule?: Retry.Policy | undefined
-  /** A Plex JWT kept from an earlier run: used, while it is valid, instead of an exchange when the layer is built. */
+  /**
+   * A Plex JWT kept from an earlier run: used instead of an exchange when the
+   * layer is built, while it is valid and not yet due for renewal (a due one
+   * is renewed then, and still used if that fails).
+   */
   readonly initial?: PlexJwt | undefined
   /** Runs after each exchange, with the new token: to keep it for the next run. */
   readonly onRenewed?: ((jwt: PlexJwt) => Effect.Effect<void>) | undefined
@@ -463,11 +467,11 @@ const asCallError = (error: ExchangeError): CommonError => {
   }
 }
 
-const timesOf = (jwt: PlexJwt) => ({
-  token: jwt.token,
-  issuedAt: jwt.claims.iat * 1000,
-  expiresAt: DateTime.toEpochMillis(jwt.expiresAt)
-})
+// Its life as the claims state it, ending at `expiresAt`.
+const timesOf = (jwt: PlexJwt) => {
+  const expiresAt = DateTime.toEpochMillis(jwt.expiresAt)
+  return { token: jwt.token, issuedAt: expiresAt - (jwt.claims.exp - jwt.claims.iat) * 1000, expiresAt }
+}
 
 /**
  * Credentials whose token is a Plex JWT, kept valid for as long as the layer
@@ -512,15 +516,26 @@ export const make = (
       Effect.provide(context),
       Effect.withSpan("plex.renewJwt")
     )
+    const refreshWithin = Duration.toMillis(options.refreshWithin ?? "1 day")
     const now = yield* Clock.currentTimeMillis
     const kept = options.initial !== undefined && now < timesOf(options.initial).expiresAt ? options.initial : undefined
-    const initial = kept ?? (yield* exchangeOnce)
+    // A kept token already due for renewal is renewed now, so a short-lived
+    // program keeps the new one; while it is valid, a failure leaves it in use.
+    const initial = kept === undefined
+      ? yield* exchangeOnce
+      : now < refreshAt(timesOf(kept), refreshWithin)
+      ? kept
+      : yield* Effect.catchAll(exchangeOnce, (error) =>
+        Effect.as(
+          Effect.logWarning(`Plex JWT renewal failed; the kept token is used until it expires: ${error.message}`),
+          kept
+        ))
     const renewal = yield* makeRenewal({
       initial,
-      initialArrivedAt: kept === undefined ? now : 0,
+      initialArrivedAt: initial === kept ? 0 : now,
       times: timesOf,
       renew: Effect.mapError(exchangeOnce, asCallError),
-      refreshWithin: Duration.toMillis(options.refreshWithin ?? "1 day"),
+      refreshWithin,
       backoff: renewalBackoff,
       onFailedWhileValid: (error) =>
         Effect.logWarning(`Plex JWT renewal failed; the current token is used until it expires: ${error.message}`)

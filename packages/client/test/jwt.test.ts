@@ -537,6 +537,25 @@ describe("Jwt.layer", () => {
       })
     ))
 
+  it.scoped("a kept token due for renewal is renewed when the layer is built; kept on if that fails", () =>
+    withFake((fake) =>
+      Effect.gen(function*() {
+        const { key } = yield* registered(fake)
+        const kept = yield* Jwt.exchange(key).pipe(Effect.provide(credentials()))
+        yield* TestClock.adjust("156 hours")
+        const renewed = yield* Queue.unbounded<Jwt.PlexJwt>()
+        const built = yield* Layer.build(jwtLayer(key, { initial: kept, onRenewed: (j) => Queue.offer(renewed, j) }))
+        const fresh = yield* Queue.take(renewed)
+        assert.notStrictEqual(Redacted.value(fresh.token), Redacted.value(kept.token))
+        const used = yield* PlexCredentials.PlexCredentials.pipe(Effect.provide(built))
+        assert.strictEqual(Redacted.value(Option.getOrThrow(used.token)), Redacted.value(fresh.token))
+        yield* fake.inject("exchangeJwt", PlexFake.Faults.status(500))
+        const fallback = yield* Layer.build(jwtLayer(key, { initial: kept, schedule: Retry.none }))
+        const stillKept = yield* PlexCredentials.PlexCredentials.pipe(Effect.provide(fallback))
+        assert.strictEqual(Redacted.value(Option.getOrThrow(stillKept.token)), Redacted.value(kept.token))
+      })
+    ))
+
   it.scoped("building the layer exchanges once; an unregistered key fails the build with JwtRejected", () =>
     withFake((fake) =>
       Effect.gen(function*() {

@@ -50,6 +50,10 @@ export interface RenewalOptions<T> {
   readonly onFailedWhileValid: (error: CommonError) => Effect.Effect<void>
 }
 
+/** When a refresh is due: `refreshWithin` before expiry, at most half the token's lifetime. @internal */
+export const refreshAt = (issued: Issued, refreshWithin: number): number =>
+  issued.expiresAt - Math.min(refreshWithin, (issued.expiresAt - issued.issuedAt) / 2)
+
 interface State<T> {
   readonly current: T
   readonly arrivedAt: number
@@ -120,9 +124,9 @@ export const makeRenewal = <T>(options: RenewalOptions<T>): Effect.Effect<TokenR
     const awaitRenewal = Effect.flatMap(start, (done) => Effect.map(Deferred.await(done), (t) => times(t).token))
 
     const current = Effect.flatMap(Effect.zip(Ref.get(state), Clock.currentTimeMillis), ([s, now]) => {
-      const { expiresAt, issuedAt, token } = times(s.current)
-      const window = Math.min(options.refreshWithin, (expiresAt - issuedAt) / 2)
-      if (now < expiresAt - window) return Effect.succeed(token)
+      const issued = times(s.current)
+      const { expiresAt, token } = issued
+      if (now < refreshAt(issued, options.refreshWithin)) return Effect.succeed(token)
       const backingOff = s.failure !== undefined && now < s.failure.retryAt
       if (now < expiresAt) {
         return backingOff || s.inFlight !== undefined ? Effect.succeed(token) : Effect.as(start, token)
