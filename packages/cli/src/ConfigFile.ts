@@ -2,13 +2,14 @@
  * The CLI's own settings file, `$XDG_CONFIG_HOME/effect-plex/config.json`
  * (default `~/.config/effect-plex/config.json`). It may hold a token, so it is
  * private from its first byte: written to a new file created with mode 0600,
- * then renamed over the old one, in a directory tightened to 0700.
+ * then renamed over the old one (see `KeptFile`).
  */
 import { PlexJwt } from "@effect-plex/client/Jwt"
-import type { PlatformError } from "@effect/platform/Error"
+import * as KeptFile from "@effect-plex/client/KeptFile"
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as Path from "@effect/platform/Path"
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 
 export class SavedSettings extends Schema.Class<SavedSettings>("SavedSettings")({
@@ -43,45 +44,21 @@ export class ConfigFileError extends Schema.TaggedError<ConfigFileError>()("Conf
   }
 }
 
-// One line that names the path and says what the system said.
-const failed = (file: string) => (error: PlatformError) =>
-  new ConfigFileError({
-    file,
-    reason: error._tag === "SystemError"
-      ? `is not usable: ${error.reason}${error.description === undefined ? "" : ` (${error.description})`}`
-      : `is not usable: ${error.message}`
-  })
+// Settings are a few hundred bytes; a token and a Plex JWT fit many times over.
+const maxBytes = 1024 * 1024
 
-/** The saved settings; a missing file is empty settings, an unreadable one is an error. */
+const failed = (file: string) => (error: KeptFile.KeptFileError) =>
+  new ConfigFileError({ file, reason: `is not usable: ${error.reason}` })
+
+/** The saved settings; a missing file is empty settings, an unusable one is an error. */
 export const load = Effect.gen(function*() {
-  const fs = yield* FileSystem.FileSystem
   const file = yield* configFile
-  if (!(yield* fs.exists(file).pipe(Effect.mapError(failed(file))))) return new SavedSettings({})
-  const text = yield* fs.readFileString(file).pipe(
-    Effect.mapError(() => new ConfigFileError({ file, reason: "cannot be read" }))
-  )
-  return yield* Schema.decodeUnknown(SettingsJson)(text).pipe(
+  const kept = yield* KeptFile.read(file, { maxBytes }).pipe(Effect.mapError(failed(file)))
+  if (Option.isNone(kept)) return new SavedSettings({})
+  return yield* Schema.decodeUnknown(SettingsJson)(kept.value.text).pipe(
     Effect.mapError(() => new ConfigFileError({ file, reason: "is not valid effect-plex settings JSON" }))
   )
 })
-
-/**
- * Writes `text` to a new file of mode 0600 beside `file`, then renames it over
- * `file`; a failure names `shown`.
- */
-const writePrivately = (file: string, text: string, shown = file) =>
-  Effect.gen(function*() {
-    const fs = yield* FileSystem.FileSystem
-    const path = yield* Path.Path
-    const dir = path.dirname(file)
-    yield* fs.makeDirectory(dir, { recursive: true, mode: 0o700 })
-    yield* fs.chmod(dir, 0o700)
-    const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${crypto.randomUUID()}.tmp`)
-    yield* fs.writeFileString(temp, text, { mode: 0o600, flag: "wx" }).pipe(
-      Effect.zipRight(fs.rename(temp, file)),
-      Effect.tapError(() => Effect.ignore(fs.remove(temp)))
-    )
-  }).pipe(Effect.mapError(failed(shown)))
 
 /**
  * Fails, naming the path, unless the settings can be saved: checked before
@@ -92,16 +69,20 @@ export const ensureWritable = Effect.gen(function*() {
   const path = yield* Path.Path
   const file = yield* configFile
   const probe = path.join(path.dirname(file), ".write-check")
-  yield* writePrivately(probe, "", file)
-  yield* fs.remove(probe).pipe(Effect.mapError(failed(file)))
+  yield* KeptFile.replace(probe, "").pipe(Effect.mapError(failed(file)))
+  yield* fs.remove(probe).pipe(Effect.mapError(() => new ConfigFileError({ file, reason: "is not usable" })))
 })
 
-/** Merges `changes` into the file, keeping it private to the user. */
+/**
+ * Merges `changes` into the file, keeping it private to the user: a new file
+ * of mode 0600 renamed over the old one, in a directory of the user's own
+ * tightened to 0700 (a shared one is left as it is, with a warning).
+ */
 export const save = (changes: Partial<ConstructorParameters<typeof SavedSettings>[0]>) =>
   Effect.gen(function*() {
     const file = yield* configFile
     const current = yield* load
     const text = yield* Schema.encode(SettingsJson)(new SavedSettings({ ...current, ...changes }))
-    yield* writePrivately(file, text + "\n")
+    yield* KeptFile.replace(file, text + "\n").pipe(Effect.mapError(failed(file)))
     return file
   })

@@ -6,14 +6,16 @@
  *
  * @since 0.1.0
  */
-import * as FileSystem from "@effect/platform/FileSystem"
+import type * as FileSystem from "@effect/platform/FileSystem"
 import * as Path from "@effect/platform/Path"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
-import { describePlatformError as describe, keptDirectory } from "./internal/keptFiles.js"
+import { keptDirectory } from "./internal/keptFiles.js"
+import * as KeptFile from "./KeptFile.js"
 
 /**
  * The identifier's file could not be read or created: the message names the
@@ -62,8 +64,14 @@ export interface ClientIdentityOptions {
   readonly directory?: string | undefined
 }
 
+// A UUID is 36 characters; a file much larger is not an identifier.
+const maxBytes = 4096
+
 /**
- * Reads the kept identifier, or creates and keeps a new UUID.
+ * Reads the kept identifier, or creates and keeps a new UUID. Concurrent
+ * first use, in one process or several, agrees on one identifier (see
+ * `KeptFile.createOnce`). A symbolic link, a FIFO or any other file that is
+ * not a regular one in its place is refused, never followed or opened.
  *
  * @since 0.1.0
  * @category constructors
@@ -76,21 +84,21 @@ export const make = (
   FileSystem.FileSystem | Path.Path
 > =>
   Effect.gen(function*() {
-    const fs = yield* FileSystem.FileSystem
     const path = yield* Path.Path
     const directory = yield* keptDirectory(options)
     const file = path.join(directory, "client-identifier")
+    const identifierIn = (kept: Option.Option<KeptFile.Kept>) => Option.getOrElse(Option.map(kept, (k) => k.text.trim()), () => "")
     return yield* Effect.gen(function*() {
-      if (yield* fs.exists(file)) {
-        const kept = (yield* fs.readFileString(file)).trim()
-        if (kept.length > 0) return { clientIdentifier: kept, file }
+      const kept = yield* KeptFile.read(file, { maxBytes })
+      if (identifierIn(kept) !== "") return { clientIdentifier: identifierIn(kept), file }
+      const fresh = `${crypto.randomUUID()}\n`
+      if (Option.isNone(kept)) {
+        return { clientIdentifier: identifierIn(Option.some(yield* KeptFile.createOnce(file, fresh, { maxBytes }))), file }
       }
-      const clientIdentifier = crypto.randomUUID()
-      yield* fs.makeDirectory(directory, { recursive: true, mode: 0o700 })
-      yield* fs.writeFileString(file, `${clientIdentifier}\n`, { mode: 0o600 })
-      yield* fs.chmod(file, 0o600)
-      return { clientIdentifier, file }
-    }).pipe(Effect.mapError((error) => new ClientIdentityError({ file, reason: describe(error) })))
+      // An empty file (an older version's, cut short) is replaced, and read back: the last writer wins.
+      yield* KeptFile.replace(file, fresh)
+      return { clientIdentifier: identifierIn(yield* KeptFile.read(file, { maxBytes })), file }
+    }).pipe(Effect.mapError((error) => new ClientIdentityError({ file, reason: error.reason })))
   })
 
 /**

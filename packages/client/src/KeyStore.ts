@@ -5,8 +5,7 @@
  *
  * @since 0.2.0
  */
-import type { PlatformError } from "@effect/platform/Error"
-import * as FileSystem from "@effect/platform/FileSystem"
+import type * as FileSystem from "@effect/platform/FileSystem"
 import * as Path from "@effect/platform/Path"
 import type * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
@@ -14,8 +13,10 @@ import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import type { ClientIdentityOptions } from "./ClientIdentity.js"
 import { keyId } from "./internal/deviceJwt.js"
-import { describePlatformError as describe, keptDirectory } from "./internal/keptFiles.js"
+import { keptDirectory } from "./internal/keptFiles.js"
 import { DeviceKey, generateKey } from "./Jwt.js"
+import * as KeptFile from "./KeptFile.js"
+import type { KeptFileError } from "./KeptFile.js"
 
 /**
  * The key file cannot be used: it is unreadable or unwritable, it is not a
@@ -48,11 +49,41 @@ const fileOf = (options: KeyStoreOptions) =>
   Effect.gen(function*() {
     const path = yield* Path.Path
     const directory = yield* keptDirectory(options)
-    return { directory, file: path.join(directory, "device-key.json") }
+    return path.join(directory, "device-key.json")
+  })
+
+// A device key is about 400 bytes.
+const maxBytes = 64 * 1024
+
+const fromKept = (error: KeptFileError) =>
+  new KeyStoreError({
+    file: error.file,
+    problem: error.problem === "tooLarge" ? "corrupt" : "io",
+    reason: error.reason
+  })
+
+// The text of a kept key, checked: private to this user, a device key, and
+// one whose `kid` is its own.
+const decodeKept = (file: string, kept: KeptFile.Kept) =>
+  Effect.gen(function*() {
+    if ((kept.mode & 0o077) !== 0) {
+      return yield* new KeyStoreError({
+        file,
+        problem: "exposed",
+        reason: `other users may read it (mode ${(kept.mode & 0o777).toString(8)}); run chmod 600 on it`
+      })
+    }
+    const corrupt = new KeyStoreError({ file, problem: "corrupt", reason: "it does not hold a device key" })
+    const key = yield* Effect.mapError(Schema.decodeUnknown(Kept)(kept.text), () => corrupt)
+    if ((yield* keyId(key.privateKey, key.publicJwk.x)) !== key.kid || key.publicJwk.kid !== key.kid) {
+      return yield* corrupt
+    }
+    return key
   })
 
 /**
- * The kept key, or `None` when there is none yet.
+ * The kept key, or `None` when there is none yet. A symbolic link, a FIFO or
+ * a file far larger than a key in its place is refused unread.
  *
  * @since 0.2.0
  * @category constructors
@@ -65,30 +96,15 @@ export const load = (
   FileSystem.FileSystem | Path.Path
 > =>
   Effect.gen(function*() {
-    const fs = yield* FileSystem.FileSystem
-    const { file } = yield* fileOf(options)
-    const io = (error: PlatformError) => new KeyStoreError({ file, problem: "io", reason: describe(error) })
-    if (!(yield* Effect.mapError(fs.exists(file), io))) return Option.none()
-    const info = yield* Effect.mapError(fs.stat(file), io)
-    if ((info.mode & 0o077) !== 0) {
-      return yield* new KeyStoreError({
-        file,
-        problem: "exposed",
-        reason: `other users may read it (mode ${(info.mode & 0o777).toString(8)}); run chmod 600 on it`
-      })
-    }
-    const text = yield* Effect.mapError(fs.readFileString(file), io)
-    const corrupt = new KeyStoreError({ file, problem: "corrupt", reason: "it does not hold a device key" })
-    const key = yield* Effect.mapError(Schema.decodeUnknown(Kept)(text), () => corrupt)
-    if ((yield* keyId(key.privateKey, key.publicJwk.x)) !== key.kid || key.publicJwk.kid !== key.kid) {
-      return yield* corrupt
-    }
-    return Option.some(key)
+    const file = yield* fileOf(options)
+    const kept = yield* Effect.mapError(KeptFile.read(file, { maxBytes }), fromKept)
+    return Option.isNone(kept) ? Option.none() : Option.some(yield* decodeKept(file, kept.value))
   })
 
 /**
  * Keeps `key`, replacing any kept one: written to a new file with mode 0600
- * (in a directory with mode 0700), then renamed into place.
+ * (in a directory of this user's, tightened to 0700), then renamed into
+ * place.
  *
  * @since 0.2.0
  * @category constructors
@@ -98,19 +114,9 @@ export const save = (
   options: KeyStoreOptions = {}
 ): Effect.Effect<void, KeyStoreError | ConfigError.ConfigError, FileSystem.FileSystem | Path.Path> =>
   Effect.gen(function*() {
-    const fs = yield* FileSystem.FileSystem
-    const { directory, file } = yield* fileOf(options)
+    const file = yield* fileOf(options)
     const text = yield* Effect.orDie(Schema.encode(Kept)(key))
-    const temporary = `${file}.${crypto.randomUUID()}.tmp`
-    yield* Effect.gen(function*() {
-      yield* fs.makeDirectory(directory, { recursive: true, mode: 0o700 })
-      yield* fs.writeFileString(temporary, `${text}\n`, { mode: 0o600 })
-      yield* fs.chmod(temporary, 0o600)
-      yield* fs.rename(temporary, file)
-    }).pipe(
-      Effect.onError(() => Effect.ignore(fs.remove(temporary))),
-      Effect.mapError((error) => new KeyStoreError({ file, problem: "io", reason: describe(error) }))
-    )
+    yield* Effect.mapError(KeptFile.replace(file, `${text}\n`), fromKept)
   })
 
 /**
@@ -126,5 +132,12 @@ export const loadOrCreate = (
   Effect.flatMap(load(options), (kept) =>
     Option.match(kept, {
       onSome: Effect.succeed,
-      onNone: () => Effect.tap(generateKey(), (key) => save(key, options))
+      // Concurrent first use, here or in another process, agrees on the key that was kept first.
+      onNone: () =>
+        Effect.gen(function*() {
+          const file = yield* fileOf(options)
+          const text = yield* Effect.orDie(Schema.encode(Kept)(yield* generateKey()))
+          const first = yield* Effect.mapError(KeptFile.createOnce(file, `${text}\n`, { maxBytes }), fromKept)
+          return yield* decodeKept(file, first)
+        })
     })).pipe(Effect.withSpan("plex.KeyStore.loadOrCreate"))

@@ -54,3 +54,6 @@ export * as Jwt from "./Jwt.js"
 
 /** @since 0.2.0 */
 export * as KeyStore from "./KeyStore.js"
+
+/** @since 0.2.0 */
+export * as KeptFile from "./KeptFile.js"
