@@ -274,7 +274,9 @@ const login = Command.make("login", {
       const pin = yield* Pin.createPin({ strong: !flags.short, key })
       const url = yield* Pin.authAppUrl(pin)
       yield* Console.error(
-        flags.short ? `Go to https://plex.tv/link and enter ${visible(pin.code)}` : `Open this link to sign in:\n  ${visible(url)}`
+        flags.short
+          ? `Go to https://plex.tv/link and enter ${visible(pin.code)}`
+          : `Open this link to sign in:\n  ${visible(url)}`
       )
       if (Option.isSome(fake)) {
         yield* Console.error(`The embedded fake Plex approves it as ${PlexFake.demoAccount.username} in a moment.`)

@@ -34,5 +34,4 @@ export const visibleLines = (text: string): string => text.split("\n").map(visib
  * the bidi and line controls are escaped here too, so the document is the
  * same value and a terminal obeys none of it.
  */
-export const json = (value: unknown): string =>
-  JSON.stringify(value).replace(beyondJson, (char) => `\\u${hex(char)}`)
+export const json = (value: unknown): string => JSON.stringify(value).replace(beyondJson, (char) => `\\u${hex(char)}`)

@@ -13,18 +13,7 @@ import { UserPlexAccount } from "@effect-plex/client/UserPlexAccount"
 import * as PlexFake from "@effect-plex/testing/PlexFake"
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
-import {
-  Cause,
-  type Console,
-  DateTime,
-  Effect,
-  Either,
-  Exit,
-  Layer,
-  Option,
-  Redacted,
-  Schema
-} from "effect"
+import { Cause, type Console, DateTime, Effect, Either, Exit, Layer, Option, Redacted, Schema } from "effect"
 import * as fc from "fast-check"
 import * as fs from "node:fs"
 import * as os from "node:os"
@@ -76,7 +65,10 @@ const capture = () => {
     error: (...args) => Effect.sync(() => keep(...args)),
     unsafe: { ...c.unsafe, log: keep, error: keep }
   }))
-  return { lines, run: <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.flatMap(console, (c) => Effect.withConsole(self, c)) }
+  return {
+    lines,
+    run: <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.flatMap(console, (c) => Effect.withConsole(self, c))
+  }
 }
 
 const key = await Effect.runPromise(Jwt.generateKey())
@@ -112,7 +104,16 @@ const everyPath = (s: string) => {
   return (flags: Output.OutputFlags) => [
     Output.account(flags, "Token of", account),
     Output.device(flags, device),
-    Output.transientToken(flags, new TransientToken({ token: Redacted.make(`t${s}`), size: Option.none(), identifier: Option.none(), offset: Option.none(), totalSize: Option.none() })),
+    Output.transientToken(
+      flags,
+      new TransientToken({
+        token: Redacted.make(`t${s}`),
+        size: Option.none(),
+        identifier: Option.none(),
+        offset: Option.none(),
+        totalSize: Option.none()
+      })
+    ),
     Output.jwt(flags, "JWT", new Jwt.DeviceKey({ ...key, kid: s }), jwt),
     Output.servers(flags, [[resource, Either.right(connected)], [resource, Either.left({ message: s })]])
   ]
@@ -128,22 +129,25 @@ describe("terminal safety", () => {
 
   it.effect("every output path, as a table and as --json, with or without --show-token", () =>
     Effect.sync(() =>
-      fc.assert(fc.property(text, (s) => {
-        for (
-          const flags of [
-            { json: false, showToken: false },
-            { json: false, showToken: true },
-            { json: true, showToken: true }
-          ]
-        ) {
-          const printed = capture()
-          for (const path of everyPath(s)(flags)) Effect.runSync(printed.run(path))
-          for (const line of printed.lines) {
-            assert.notMatch(line, flags.json ? obeyedInJson : obeyed, JSON.stringify(line))
-            if (flags.json) JSON.parse(line)
+      fc.assert(
+        fc.property(text, (s) => {
+          for (
+            const flags of [
+              { json: false, showToken: false },
+              { json: false, showToken: true },
+              { json: true, showToken: true }
+            ]
+          ) {
+            const printed = capture()
+            for (const path of everyPath(s)(flags)) Effect.runSync(printed.run(path))
+            for (const line of printed.lines) {
+              assert.notMatch(line, flags.json ? obeyedInJson : obeyed, JSON.stringify(line))
+              if (flags.json) JSON.parse(line)
+            }
           }
-        }
-      }), { numRuns: 60 })
+        }),
+        { numRuns: 60 }
+      )
     ))
 
   it("failure lines: Plex's error messages, transport reasons and unknown errors", () =>

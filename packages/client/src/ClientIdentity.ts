@@ -87,13 +87,17 @@ export const make = (
     const path = yield* Path.Path
     const directory = yield* keptDirectory(options)
     const file = path.join(directory, "client-identifier")
-    const identifierIn = (kept: Option.Option<KeptFile.Kept>) => Option.getOrElse(Option.map(kept, (k) => k.text.trim()), () => "")
+    const identifierIn = (kept: Option.Option<KeptFile.Kept>) =>
+      Option.getOrElse(Option.map(kept, (k) => k.text.trim()), () => "")
     return yield* Effect.gen(function*() {
       const kept = yield* KeptFile.read(file, { maxBytes })
       if (identifierIn(kept) !== "") return { clientIdentifier: identifierIn(kept), file }
       const fresh = `${crypto.randomUUID()}\n`
       if (Option.isNone(kept)) {
-        return { clientIdentifier: identifierIn(Option.some(yield* KeptFile.createOnce(file, fresh, { maxBytes }))), file }
+        return {
+          clientIdentifier: identifierIn(Option.some(yield* KeptFile.createOnce(file, fresh, { maxBytes }))),
+          file
+        }
       }
       // An empty file (an older version's, cut short) is replaced, and read back: the last writer wins.
       yield* KeptFile.replace(file, fresh)

@@ -342,10 +342,14 @@ export const poll = <R = never>(
   pin: Pin,
   options: PollOptions<R> = {}
 ): Stream.Stream<Pin, PinError, HttpClient.HttpClient | PlexCredentials | R> =>
-  Stream.unwrap(Effect.map(makePoller(pin, options.key), (poller) =>
-    Stream.repeatEffectWithSchedule(poller.once, options.schedule ?? Schedule.spaced(Duration.seconds(1)))))
+  Stream.unwrap(
+    Effect.map(makePoller(pin, options.key), (poller) =>
+      Stream.repeatEffectWithSchedule(poller.once, options.schedule ?? Schedule.spaced(Duration.seconds(1))))
+  )
     .pipe(
-      Stream.filterMap((news) => news),
+      Stream.filterMap((news) =>
+        news
+      ),
       Stream.tap(options.onPoll ?? (() => Effect.void)),
       Stream.takeUntil((current) => Option.isSome(current.authToken))
     )

@@ -120,8 +120,8 @@ const operation = "connect"
 
 // One connection's `/identity`: PMS answers it without a token, and the
 // identity headers make the owner see a known device.
-const probeIdentity: (uri: string) => Effect.Effect<string, CommonError, HttpClient.HttpClient | PlexCredentials> =
-  run({
+const probeIdentity: (uri: string) => Effect.Effect<string, CommonError, HttpClient.HttpClient | PlexCredentials> = run(
+  {
     name: "probe",
     target: "url",
     method: "GET",
@@ -129,7 +129,8 @@ const probeIdentity: (uri: string) => Effect.Effect<string, CommonError, HttpCli
     token: "never",
     success: Schema.Struct({ MediaContainer: Schema.Struct({ machineIdentifier: Schema.String }) }),
     extract: (body) => body.MediaContainer.machineIdentifier
-  })
+  }
+)
 
 const probe = (connection: ResourceConnection, machineIdentifier: string) =>
   URL.canParse(connection.uri)
@@ -195,24 +196,27 @@ export const connect = (
     let pending = order.length
     if (pending === 0) yield* Deferred.succeed(settled, undefined)
     const start = yield* Clock.currentTimeMillis
-    const fibers = yield* Effect.forEach(order, ({ connection, i }) =>
-      probe(connection, resource.clientIdentifier).pipe(
-        Effect.locally(currentAttemptTimeout, probeTimeout),
-        permits.withPermits(1),
-        Effect.matchEffect({
-          onFailure: (reason) =>
-            Effect.sync(() => {
-              probes[i] = { ...probes[i]!, failure: Option.some(reason) }
-            }),
-          onSuccess: () =>
-            Effect.flatMap(Clock.currentTimeMillis, (now) => {
-              probes[i] = { ...probes[i]!, latency: Option.some(Duration.millis(now - start)) }
-              return Deferred.succeed(answered, undefined)
-            })
-        }),
-        Effect.ensuring(Effect.suspend(() => --pending === 0 ? Deferred.succeed(settled, undefined) : Effect.void)),
-        Effect.fork
-      ))
+    const fibers = yield* Effect.forEach(
+      order,
+      ({ connection, i }) =>
+        probe(connection, resource.clientIdentifier).pipe(
+          Effect.locally(currentAttemptTimeout, probeTimeout),
+          permits.withPermits(1),
+          Effect.matchEffect({
+            onFailure: (reason) =>
+              Effect.sync(() => {
+                probes[i] = { ...probes[i]!, failure: Option.some(reason) }
+              }),
+            onSuccess: () =>
+              Effect.flatMap(Clock.currentTimeMillis, (now) => {
+                probes[i] = { ...probes[i]!, latency: Option.some(Duration.millis(now - start)) }
+                return Deferred.succeed(answered, undefined)
+              })
+          }),
+          Effect.ensuring(Effect.suspend(() => --pending === 0 ? Deferred.succeed(settled, undefined) : Effect.void)),
+          Effect.fork
+        )
+    )
     yield* Effect.raceFirst(Deferred.await(answered), Deferred.await(settled))
     const winners = () => probes.filter((p) => Option.isSome(p.latency))
     if (!winners().some((p) => rank(p.connection) === best)) {

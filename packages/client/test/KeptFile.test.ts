@@ -109,25 +109,29 @@ describe("concurrent first use", () => {
     return { proc, line }
   }
 
-  it.live("6 processes racing on the same files, 3 rounds: one key and one identifier each round", () =>
-    Effect.gen(function*() {
-      if (!fs.existsSync(path.join(dist, "KeyStore.js"))) assert.fail(`${dist} is missing: run \`npm run build\``)
-      const racers = Array.from({ length: 6 }, racer)
-      yield* Effect.promise(() => Promise.all(racers.map((r) => r.line())))
-      for (let round = 0; round < 3; round++) {
-        const home = fs.mkdtempSync(path.join(os.tmpdir(), "effect-plex-kept-"))
-        for (const r of racers) r.proc.stdin.write(`${home}\n`)
-        const answers = yield* Effect.promise(() => Promise.all(racers.map((r) => r.line())))
-        const kept = yield* KeyStore.load().pipe(
-          Effect.withConfigProvider(ConfigProvider.fromMap(new Map([["XDG_CONFIG_HOME", home]]))),
-          Effect.provide(NodeContext.layer)
-        )
-        const id = fs.readFileSync(path.join(home, "effect-plex", "client-identifier"), "utf8").trim()
-        assert.deepStrictEqual([...new Set(answers)], [`${Option.getOrThrow(kept).kid} ${id}`])
-        fs.rmSync(home, { recursive: true, force: true })
-      }
-      for (const r of racers) r.proc.stdin.end()
-    }), 60_000)
+  it.live(
+    "6 processes racing on the same files, 3 rounds: one key and one identifier each round",
+    () =>
+      Effect.gen(function*() {
+        if (!fs.existsSync(path.join(dist, "KeyStore.js"))) assert.fail(`${dist} is missing: run \`npm run build\``)
+        const racers = Array.from({ length: 6 }, racer)
+        yield* Effect.promise(() => Promise.all(racers.map((r) => r.line())))
+        for (let round = 0; round < 3; round++) {
+          const home = fs.mkdtempSync(path.join(os.tmpdir(), "effect-plex-kept-"))
+          for (const r of racers) r.proc.stdin.write(`${home}\n`)
+          const answers = yield* Effect.promise(() => Promise.all(racers.map((r) => r.line())))
+          const kept = yield* KeyStore.load().pipe(
+            Effect.withConfigProvider(ConfigProvider.fromMap(new Map([["XDG_CONFIG_HOME", home]]))),
+            Effect.provide(NodeContext.layer)
+          )
+          const id = fs.readFileSync(path.join(home, "effect-plex", "client-identifier"), "utf8").trim()
+          assert.deepStrictEqual([...new Set(answers)], [`${Option.getOrThrow(kept).kid} ${id}`])
+          fs.rmSync(home, { recursive: true, force: true })
+        }
+        for (const r of racers) r.proc.stdin.end()
+      }),
+    60_000
+  )
 })
 
 describe("what stands in a kept file's place", () => {

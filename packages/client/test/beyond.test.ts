@@ -173,7 +173,10 @@ describe("PIN waits: Retry-After, expiry and foreign answers", () => {
         const waiting = yield* wait(pin)
         yield* advance("30 seconds", 30)
         const error = yield* Fiber.join(waiting)
-        assert.deepStrictEqual([error._tag, error._tag === "UnexpectedStatus" && error.status], ["UnexpectedStatus", 503])
+        assert.deepStrictEqual([error._tag, error._tag === "UnexpectedStatus" && error.status], [
+          "UnexpectedStatus",
+          503
+        ])
         const polls = (yield* fake.journal).filter((e) => e.path.startsWith("/api/v2/pins/"))
         assert.strictEqual(polls.length, 1)
       })

@@ -304,7 +304,9 @@ describe.each(transports)("fault matrix over %s", (_name, transport) => {
           const whoamiError = failure(yield* Effect.exit(whoami(redirecting.url)))
           assert.deepStrictEqual(outcome(whoamiError), expected(status), `whoami ${status}`)
           const signInError = failure(
-            yield* Effect.exit(signIn({ login: "me", password: "pw-SECRET" }).pipe(provide({ plexTvUrl: redirecting.url })))
+            yield* Effect.exit(
+              signIn({ login: "me", password: "pw-SECRET" }).pipe(provide({ plexTvUrl: redirecting.url }))
+            )
           )
           assert.deepStrictEqual(outcome(signInError), expected(status), `signIn ${status}`)
           assert.strictEqual(redirecting.heads.length, 2)

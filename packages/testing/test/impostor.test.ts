@@ -23,7 +23,9 @@ const transports: ReadonlyArray<readonly [string, Layer.Layer<HttpClient.HttpCli
 ]
 
 const reply = (status: number, contentType: string, body: string) =>
-  `${head(status, { "content-type": contentType, "content-length": Buffer.byteLength(body), connection: "close" })}${body}`
+  `${
+    head(status, { "content-type": contentType, "content-length": Buffer.byteLength(body), connection: "close" })
+  }${body}`
 
 const impostors: ReadonlyArray<readonly [string, string]> = [
   [

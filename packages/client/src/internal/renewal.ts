@@ -102,24 +102,29 @@ export const makeRenewal = <T>(options: RenewalOptions<T>): Effect.Effect<TokenR
         ))
 
     // The running renewal, or a new one forked into the layer's scope.
-    const start = Effect.flatMap(Deferred.make<T, CommonError>(), (fresh) =>
-      Ref.modify(state, (s): [readonly [Deferred.Deferred<T, CommonError>, boolean], State<T>] =>
-        s.inFlight !== undefined ? [[s.inFlight, false], s] : [[fresh, true], { ...s, inFlight: fresh }]
-      ).pipe(
-        Effect.tap(([done, started]) =>
-          started
-            ? Effect.forkIn(
-              options.renew.pipe(
-                Effect.exit,
-                Effect.flatMap((exit) => settle(done, exit)),
-                Effect.onInterrupt(() => Deferred.interrupt(done))
-              ),
-              scope
-            )
-            : Effect.void
-        ),
-        Effect.map(([done]) => done)
-      ))
+    const start = Effect.flatMap(
+      Deferred.make<T, CommonError>(),
+      (fresh) =>
+        Ref.modify(
+          state,
+          (s): [readonly [Deferred.Deferred<T, CommonError>, boolean], State<T>] =>
+            s.inFlight !== undefined ? [[s.inFlight, false], s] : [[fresh, true], { ...s, inFlight: fresh }]
+        ).pipe(
+          Effect.tap(([done, started]) =>
+            started
+              ? Effect.forkIn(
+                options.renew.pipe(
+                  Effect.exit,
+                  Effect.flatMap((exit) => settle(done, exit)),
+                  Effect.onInterrupt(() => Deferred.interrupt(done))
+                ),
+                scope
+              )
+              : Effect.void
+          ),
+          Effect.map(([done]) => done)
+        )
+    )
 
     const awaitRenewal = Effect.flatMap(start, (done) => Effect.map(Deferred.await(done), (t) => times(t).token))
 

@@ -87,7 +87,10 @@ const redirectRefused = new Unstamped((stamp) =>
 export const configureTransport: Effect.Effect<void> = Effect.withFiberRuntime((fiber) => {
   const context = fiber.currentContext
   const init = context.unsafeMap.get(FetchHttpClient.RequestInit.key) as globalThis.RequestInit | undefined
-  return FiberRef.set(FiberRef.currentContext, Context.add(context, FetchHttpClient.RequestInit, refusingRedirects(init)))
+  return FiberRef.set(
+    FiberRef.currentContext,
+    Context.add(context, FetchHttpClient.RequestInit, refusingRedirects(init))
+  )
     .pipe(
       Effect.zipRight(FiberRef.set(HttpClient.currentTracerDisabledWhen, always)),
       Effect.zipRight(
