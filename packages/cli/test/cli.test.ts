@@ -26,13 +26,6 @@ const freshHome = () => {
 }
 
 /** Runs the built CLI as a subprocess with its own config directory and a clean PLEX_* environment. */
-// Root may write anywhere, so a test of a directory the CLI cannot write runs
-// it as nobody when the tests run as root (as CI does), which needs every
-// folder above the CLI open to others.
-const unprivileged = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {}
-const reachableByOthers = (file: string): boolean =>
-  path.dirname(file) === file ||
-  ((fs.statSync(path.dirname(file)).mode & 0o005) === 0o005 && reachableByOthers(path.dirname(file)))
 
 const cli = (
   args: ReadonlyArray<string>,
@@ -40,7 +33,6 @@ const cli = (
     home: string
     input?: string
     env?: Record<string, string>
-    unprivileged?: boolean
     /** Keep stdin open, and send this signal once stderr shows `after`. */
     signal?: { readonly name: NodeJS.Signals; readonly after: RegExp }
     /** Close our end of stdout after the first chunk, as `| head -1` does. */
@@ -52,8 +44,7 @@ const cli = (
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("PLEX_")))
     const child = spawn(process.execPath, [bin, ...args], {
       env: { ...env, HOME: options.home, XDG_CONFIG_HOME: path.join(options.home, "config"), ...options.env },
-      stdio: ["pipe", "pipe", "pipe"],
-      ...(options.unprivileged ? unprivileged : {})
+      stdio: ["pipe", "pipe", "pipe"]
     })
     let stdout = ""
     let stderr = ""
@@ -135,20 +126,15 @@ describe("effect-plex CLI", () => {
     "signin --save with a config directory it cannot write fails before signing in, naming the path",
     () =>
       Effect.gen(function*() {
-        if (process.getuid?.() === 0) {
-          assert.isTrue(reachableByOthers(bin), `run the tests from a folder others can read (${bin})`)
-        }
         const fake = yield* PlexFake.serve()
         const home = freshHome()
-        fs.chmodSync(home, 0o755)
-        fs.mkdirSync(path.dirname(configPath(home)), { recursive: true })
-        fs.chmodSync(path.join(home, "config"), 0o755)
-        fs.chmodSync(path.dirname(configPath(home)), 0o555)
+        // A file where the config home should be: unwritable for anyone, root
+        // included, wherever the clone sits.
+        fs.writeFileSync(path.join(home, "config"), "not a directory")
         const run = yield* cli(["signin", "--login", "demo", "--save"], {
           home,
           input: `${PlexFake.demoAccount.password}\n`,
-          env: { ...against(fake), PLEX_CLIENT_IDENTIFIER: "cli-tests" },
-          unprivileged: true
+          env: { ...against(fake), PLEX_CLIENT_IDENTIFIER: "cli-tests" }
         })
         assert.strictEqual(run.code, 1)
         assert.include(run.stderr, configPath(home))
