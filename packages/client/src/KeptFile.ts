@@ -51,6 +51,13 @@ const isNotFound = (error: PlatformError) => error._tag === "SystemError" && err
 const isSymlink = (fs: FileSystem.FileSystem, file: string) =>
   fs.readLink(file).pipe(Effect.as(true), Effect.orElseSucceed(() => false))
 
+const statIfAny = (fs: FileSystem.FileSystem, file: string) =>
+  fs.stat(file).pipe(
+    Effect.map(Option.some),
+    Effect.catchIf(isNotFound, () => Effect.succeed(Option.none())),
+    Effect.mapError(io(file))
+  )
+
 /**
  * What is at `file`: `None` when nothing is, else its size and mode. Refuses
  * a symbolic link and anything but a regular file.
@@ -64,11 +71,7 @@ const inspect = (fs: FileSystem.FileSystem, file: string) =>
         reason: "is a symbolic link, which is never followed: remove it"
       })
     }
-    const info = yield* fs.stat(file).pipe(
-      Effect.map(Option.some),
-      Effect.catchIf(isNotFound, () => Effect.succeed(Option.none())),
-      Effect.mapError(io(file))
-    )
+    const info = yield* statIfAny(fs, file)
     if (Option.isSome(info) && info.value.type !== "File") {
       return yield* new KeptFileError({
         file,
@@ -146,11 +149,7 @@ export const ensureDirectory = (
     const leftAlone = (why: string) =>
       Effect.logWarning(`${directory} is ${why}: its mode is left as it is; files in it are still written 0600`)
     if (yield* isSymlink(fs, directory)) return yield* leftAlone("a symbolic link")
-    const info = yield* fs.stat(directory).pipe(
-      Effect.map(Option.some),
-      Effect.catchIf(isNotFound, () => Effect.succeed(Option.none())),
-      Effect.mapError(io(directory))
-    )
+    const info = yield* statIfAny(fs, directory)
     if (Option.isNone(info)) {
       return yield* Effect.mapError(fs.makeDirectory(directory, { recursive: true, mode: 0o700 }), io(directory))
     }
@@ -164,22 +163,28 @@ export const ensureDirectory = (
     if ((mode & 0o077) !== 0) yield* Effect.mapError(fs.chmod(directory, 0o700), io(directory))
   })
 
-// A new 0600 file beside `file`, holding `text`, handed to `use`, then removed.
-const withTemporary = <A>(
+// `text` in a new 0600 file beside `file` (in a directory made ready, over
+// nothing but a regular file), which `place` puts in `file`'s place.
+const writeBeside = (
   file: string,
   text: string,
-  use: (temporary: string) => Effect.Effect<A, PlatformError>
+  place: (fs: FileSystem.FileSystem, temporary: string) => Effect.Effect<void, PlatformError>
 ) =>
   Effect.gen(function*() {
     const fs = yield* FileSystem.FileSystem
     const path = yield* Path.Path
+    yield* ensureDirectory(path.dirname(file))
+    yield* inspect(fs, file)
     const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${crypto.randomUUID()}.tmp`)
-    return yield* fs.writeFileString(temporary, text, { mode: 0o600, flag: "wx" }).pipe(
+    yield* fs.writeFileString(temporary, text, { mode: 0o600, flag: "wx" }).pipe(
       Effect.zipRight(fs.chmod(temporary, 0o600)),
-      Effect.zipRight(use(temporary)),
-      Effect.ensuring(Effect.ignore(fs.remove(temporary)))
+      Effect.zipRight(place(fs, temporary)),
+      Effect.ensuring(Effect.ignore(fs.remove(temporary))),
+      Effect.mapError(io(file))
     )
   })
+
+const alreadyExists = (error: PlatformError) => error._tag === "SystemError" && error.reason === "AlreadyExists"
 
 /**
  * Keeps `text` in `file` unless a file is there already, and returns what
@@ -196,21 +201,17 @@ export const createOnce = (
   text: string,
   options: ReadOptions
 ): Effect.Effect<Kept, KeptFileError, FileSystem.FileSystem | Path.Path> =>
-  Effect.gen(function*() {
-    const fs = yield* FileSystem.FileSystem
-    const path = yield* Path.Path
-    yield* ensureDirectory(path.dirname(file))
-    yield* inspect(fs, file)
-    const exists = (error: PlatformError) => error._tag === "SystemError" && error.reason === "AlreadyExists"
-    yield* withTemporary(file, text, (temporary) =>
-      fs.link(temporary, file).pipe(
-        Effect.catchIf((error) => !exists(error), () => fs.writeFileString(file, text, { mode: 0o600, flag: "wx" }))
-      )).pipe(
-        Effect.catchIf(exists, () => Effect.void),
-        Effect.mapError(io(file))
-      )
-    return Option.getOrElse(yield* read(file, options), () => ({ text, mode: 0o600 }))
-  })
+  writeBeside(file, text, (fs, temporary) =>
+    fs.link(temporary, file).pipe(
+      Effect.catchIf(
+        (error) => !alreadyExists(error),
+        () => fs.writeFileString(file, text, { mode: 0o600, flag: "wx" })
+      ),
+      Effect.catchIf(alreadyExists, () => Effect.void)
+    )).pipe(
+      Effect.zipRight(read(file, options)),
+      Effect.map(Option.getOrElse(() => ({ text, mode: 0o600 })))
+    )
 
 /**
  * Keeps `text` in `file`, replacing what is there (never through a symbolic
@@ -223,10 +224,4 @@ export const replace = (
   file: string,
   text: string
 ): Effect.Effect<void, KeptFileError, FileSystem.FileSystem | Path.Path> =>
-  Effect.gen(function*() {
-    const fs = yield* FileSystem.FileSystem
-    const path = yield* Path.Path
-    yield* ensureDirectory(path.dirname(file))
-    yield* inspect(fs, file)
-    yield* Effect.mapError(withTemporary(file, text, (temporary) => fs.rename(temporary, file)), io(file))
-  })
+  writeBeside(file, text, (fs, temporary) => fs.rename(temporary, file))

@@ -28,6 +28,13 @@ const inHome = <A, E, R>(body: (home: string) => Effect.Effect<A, E, R>) =>
     )
   }).pipe(Effect.provide(NodeContext.layer))
 
+/** The directory the kept files go in, made as the library makes it. */
+const keptDirectoryIn = (home: string) => {
+  const dir = path.join(home, "effect-plex")
+  fs.mkdirSync(dir, { mode: 0o700 })
+  return dir
+}
+
 /** Warnings logged while `self` runs. */
 const warningsOf = <A, E, R>(self: Effect.Effect<A, E, R>) => {
   const lines: Array<string> = []
@@ -138,8 +145,7 @@ describe("what stands in a kept file's place", () => {
   it.effect("a dangling client-identifier symlink is refused, and its target is not created", () =>
     inHome((home) =>
       Effect.gen(function*() {
-        const dir = path.join(home, "effect-plex")
-        fs.mkdirSync(dir, { mode: 0o700 })
+        const dir = keptDirectoryIn(home)
         const target = path.join(home, "elsewhere")
         fs.symlinkSync(target, path.join(dir, "client-identifier"))
         const error = yield* Effect.flip(ClientIdentity.make())
@@ -152,8 +158,7 @@ describe("what stands in a kept file's place", () => {
   it.effect("a symlink to an empty 0644 file is refused: the file keeps its mode and stays empty", () =>
     inHome((home) =>
       Effect.gen(function*() {
-        const dir = path.join(home, "effect-plex")
-        fs.mkdirSync(dir, { mode: 0o700 })
+        const dir = keptDirectoryIn(home)
         const target = path.join(home, "shared-file")
         fs.writeFileSync(target, "", { mode: 0o644 })
         fs.chmodSync(target, 0o644)
@@ -170,8 +175,7 @@ describe("what stands in a kept file's place", () => {
   it.effect("an empty identifier file of our own is replaced by an identifier, mode 0600", () =>
     inHome((home) =>
       Effect.gen(function*() {
-        const dir = path.join(home, "effect-plex")
-        fs.mkdirSync(dir, { mode: 0o700 })
+        const dir = keptDirectoryIn(home)
         fs.writeFileSync(path.join(dir, "client-identifier"), "", { mode: 0o644 })
         const id = yield* ClientIdentity.make()
         assert.match(id.clientIdentifier, /^[0-9a-f-]{36}$/)
@@ -182,8 +186,7 @@ describe("what stands in a kept file's place", () => {
   it.effect("a FIFO in place of each kept file is refused at once, and the process's file reads go on", () =>
     inHome((home) =>
       Effect.gen(function*() {
-        const dir = path.join(home, "effect-plex")
-        fs.mkdirSync(dir, { mode: 0o700 })
+        const dir = keptDirectoryIn(home)
         for (const name of ["client-identifier", "device-key.json"]) {
           execFileSync("mkfifo", ["-m", "600", path.join(dir, name)])
         }
@@ -194,7 +197,7 @@ describe("what stands in a kept file's place", () => {
           const key = yield* Effect.flip(KeyStore.load())
           assert.include(key.message, "not a regular file")
         }
-        const read = yield* Effect.promise(() => fs.promises.readFile(import.meta.filename ?? __filename, "utf8"))
+        const read = yield* Effect.promise(() => fs.promises.readFile(fileURLToPath(import.meta.url), "utf8"))
         assert.isAbove(read.length, 0)
       })
     ))
@@ -202,8 +205,7 @@ describe("what stands in a kept file's place", () => {
   it.effect("a 1 GiB key file is refused unread, as corrupt, naming its size", () =>
     inHome((home) =>
       Effect.gen(function*() {
-        const dir = path.join(home, "effect-plex")
-        fs.mkdirSync(dir, { mode: 0o700 })
+        const dir = keptDirectoryIn(home)
         const file = path.join(dir, "device-key.json")
         fs.writeFileSync(file, "", { mode: 0o600 })
         fs.truncateSync(file, 1024 ** 3) // sparse: no disk, no memory

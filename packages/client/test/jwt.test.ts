@@ -178,6 +178,17 @@ const TestClockNow = Clock.currentTimeMillis
 const jwtLayer = (key: Jwt.DeviceKey, options: Omit<Jwt.LayerOptions, "key"> = {}) =>
   Jwt.layer({ key, ...options }).pipe(Layer.provide(credentials()))
 
+/**
+ * `signedIn`, with each token the layer obtains (the build's first) offered
+ * to `renewed`: a test awaits a background renewal by taking from it.
+ */
+const signedInWatching = (fake: PlexFake.PlexFakeService, options: Omit<Jwt.LayerOptions, "key" | "onRenewed"> = {}) =>
+  Effect.gen(function*() {
+    const renewed = yield* Queue.unbounded<Jwt.PlexJwt>()
+    const layer = yield* signedIn(fake, { ...options, onRenewed: (jwt) => Queue.offer(renewed, jwt) })
+    return { layer, renewed, built: yield* Queue.take(renewed) }
+  })
+
 /** A registered key's `Jwt.layer`, built once, and one call made under it. */
 const signedIn = (fake: PlexFake.PlexFakeService, options: Omit<Jwt.LayerOptions, "key"> = {}) =>
   Effect.gen(function*() {
@@ -384,9 +395,7 @@ describe("Jwt.layer", () => {
   it.scoped("Plex rotates its signing keys: an unknown kid fetches the keys once more, and verifies", () =>
     withFake((fake) =>
       Effect.gen(function*() {
-        const renewed = yield* Queue.unbounded<Jwt.PlexJwt>()
-        const layer = yield* signedIn(fake, { onRenewed: (jwt) => Queue.offer(renewed, jwt) })
-        yield* Queue.take(renewed)
+        const { layer, renewed } = yield* signedInWatching(fake)
         yield* fake.rotateSigningKey({ retire: true })
         yield* TestClock.adjust("6 days")
         yield* getTokenDetails().pipe(Effect.provide(layer))
@@ -400,12 +409,7 @@ describe("Jwt.layer", () => {
   it.scoped("a lost connection during renewal is retried; while it keeps failing the valid token goes on", () =>
     withFake((fake) =>
       Effect.gen(function*() {
-        const renewed = yield* Queue.unbounded<Jwt.PlexJwt>()
-        const layer = yield* signedIn(fake, {
-          schedule: Retry.makeTransient({ maxAttempts: 2 }),
-          onRenewed: (jwt) => Queue.offer(renewed, jwt)
-        })
-        yield* Queue.take(renewed)
+        const { layer, renewed } = yield* signedInWatching(fake, { schedule: Retry.makeTransient({ maxAttempts: 2 }) })
         yield* TestClock.adjust("6 days")
         // One drop: the renewal's retry, in the background, gets through.
         yield* fake.inject("exchangeJwt", PlexFake.Faults.drop, { times: 1 })
@@ -445,9 +449,7 @@ describe("Jwt.layer", () => {
   it.scoped("a slow exchange under callers' 2 s deadlines: the renewal is not cancelled, and one serves all", () =>
     withFake((fake) =>
       Effect.gen(function*() {
-        const renewed = yield* Queue.unbounded<Jwt.PlexJwt>()
-        const layer = yield* signedIn(fake, { onRenewed: (jwt) => Queue.offer(renewed, jwt) })
-        yield* Queue.take(renewed)
+        const { layer, renewed } = yield* signedInWatching(fake)
         yield* fake.inject("exchangeJwt", PlexFake.Faults.delay("2500 millis"))
         yield* TestClock.adjust("7 days")
         const call = getTokenDetails().pipe(Effect.provide(layer), Effect.timeout("2 seconds"), Effect.either)
@@ -467,9 +469,7 @@ describe("Jwt.layer", () => {
   it.scoped("while the token is valid, calls go on with it during a slow proactive refresh", () =>
     withFake((fake) =>
       Effect.gen(function*() {
-        const renewed = yield* Queue.unbounded<Jwt.PlexJwt>()
-        const layer = yield* signedIn(fake, { onRenewed: (jwt) => Queue.offer(renewed, jwt) })
-        const built = yield* Queue.take(renewed)
+        const { built, layer, renewed } = yield* signedInWatching(fake)
         yield* fake.inject("exchangeJwt", PlexFake.Faults.delay("2500 millis"))
         yield* TestClock.adjust("6 days")
         const call = getTokenDetails().pipe(Effect.provide(layer), Effect.timeout("1 second"))
@@ -485,9 +485,7 @@ describe("Jwt.layer", () => {
   it.scoped("a refreshWithin longer than the token lives is clamped to half its life: no exchange per call", () =>
     withFake((fake) =>
       Effect.gen(function*() {
-        const renewed = yield* Queue.unbounded<Jwt.PlexJwt>()
-        const layer = yield* signedIn(fake, { refreshWithin: "8 days", onRenewed: (jwt) => Queue.offer(renewed, jwt) })
-        yield* Queue.take(renewed)
+        const { layer, renewed } = yield* signedInWatching(fake, { refreshWithin: "8 days" })
         const calls = Array.from({ length: 50 }, () => getTokenDetails().pipe(Effect.provide(layer)))
         yield* Effect.all(calls, { concurrency: "unbounded" })
         assert.strictEqual(yield* exchanges(fake), 1)
