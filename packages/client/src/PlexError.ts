@@ -85,8 +85,10 @@ export class BadRequest extends Schema.TaggedError<BadRequest>(id("BadRequest"))
 }
 
 /**
- * HTTP 401 (or 403 from a Plex Media Server): the token, or the sign-in
- * credentials, were not accepted. Plex code 1001 means wrong credentials.
+ * HTTP 401 (or 403 from a Plex Media Server, or 422 "Invalid token" from
+ * older plex.tv endpoints for a de-authorized token): the token, or the
+ * sign-in credentials, were not accepted. Plex code 1001 means wrong
+ * credentials.
  *
  * @since 0.1.0
  * @category errors

@@ -72,8 +72,8 @@ export const validate = (): Effect.Effect<TokenValidity, never, HttpClient.HttpC
 
 const classify = (error: GetTokenDetailsError): TokenValidity => {
   if (error._tag === "MissingCredential") return TokenValidity.Invalid({ reason: "no token" })
-  if (error._tag === "Unauthorized" && error.status === 401) {
-    return TokenValidity.Invalid({ reason: "plex.tv rejected the token (401)" })
+  if (error._tag === "Unauthorized" && (error.status === 401 || error.status === 422)) {
+    return TokenValidity.Invalid({ reason: `plex.tv rejected the token (${error.status})` })
   }
   if (error._tag === "TokenExpired") {
     return TokenValidity.Invalid({ reason: "the Plex JWT has expired (498): renew it with Jwt.exchange" })

@@ -65,6 +65,24 @@ describe.each(operations)("$name", (op) => {
       }
     }))
 
+  it.effect("maps 422 \"Invalid token\" (XML or JSON) to Unauthorized; any other 422 stays UnexpectedStatus", () =>
+    Effect.gen(function*() {
+      for (
+        const [reply, tag] of [
+          [
+            { status: 422, body: "<error>Invalid token</error>", headers: { "content-type": "text/xml" } },
+            "Unauthorized"
+          ],
+          [json(422, { errors: [{ code: 1099, message: "Invalid token.", status: 422 }] }), "Unauthorized"],
+          [json(422, { errors: [{ code: 1098, message: "Unprocessable entity", status: 422 }] }), "UnexpectedStatus"],
+          [{ status: 422, body: "" }, "UnexpectedStatus"]
+        ] as const
+      ) {
+        const error = failureOf(yield* Effect.exit(op.run().pipe(provide(scripted(reply).layer))))
+        assert.deepStrictEqual([error._tag, (error as { status?: number }).status], [tag, 422])
+      }
+    }))
+
   it.effect("fails with the typed body error on a 200 that is malformed, empty, XML or HTML", () =>
     Effect.gen(function*() {
       const cases = [

@@ -37,6 +37,11 @@ const readDetails = (response: HttpClientResponse.HttpClientResponse): Effect.Ef
 const scrubbed = (stamp: Stamp, details: ReadonlyArray<PlexErrorDetail>) =>
   details.map((detail) => new PlexErrorDetail({ ...detail, message: Option.map(detail.message, stamp.scrub) }))
 
+// Older plex.tv endpoints answer a de-authorized token (a password reset
+// with "sign out all devices") with 422 and "Invalid token".
+const invalidToken = (details: ReadonlyArray<PlexErrorDetail>) =>
+  details.some((detail) => Option.exists(detail.message, (message) => /^\s*invalid token\b/i.test(message)))
+
 const toError = (
   response: HttpClientResponse.HttpClientResponse,
   details: ReadonlyArray<PlexErrorDetail>,
@@ -52,6 +57,8 @@ const toError = (
         return new Unauthorized(fields)
       case 498:
         return new TokenExpired(fields)
+      case 422:
+        return invalidToken(details) ? new Unauthorized(fields) : new UnexpectedStatus({ ...fields })
       case 429:
         return new RateLimited({ ...fields, retryAfter: parseRetryAfter(response.headers["retry-after"], now) })
       default:
