@@ -12,6 +12,7 @@ import { run } from "./internal/pipeline.js"
 import {
   boolWithDefault,
   IntLike,
+  itemsOf,
   listOf,
   openStringEnum,
   optionalOption,
@@ -93,7 +94,9 @@ const bit = (value: boolean) => (value ? "1" : "0")
 
 /**
  * `GET {plex.tv}/resources`: the servers and devices the token can see, each
- * with its connections and access token.
+ * with its connections and access token. A device that does not decode (a
+ * `clientIdentifier` of `null`, say) is left out with a warning, as a field
+ * that does not decode is; the others are returned.
  *
  * @since 0.1.0
  * @category operations
@@ -112,7 +115,8 @@ export const getResources: (
       ["includeRelay", bit(request.includeRelay ?? true)],
       ["includeIPv6", bit(request.includeIPv6 ?? false)]
     ],
-    success: Schema.Array(Resource)
+    // One device Plex lists badly must not hide the rest.
+    success: itemsOf(Resource)
   })
 
 /**

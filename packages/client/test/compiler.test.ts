@@ -1,6 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Arbitrary, Either, FastCheck as fc, ParseResult, Schema } from "effect"
 import { compile } from "../src/internal/compiler.js"
+import { itemsOf } from "../src/internal/schemas.js"
 import { Pin } from "../src/Pin.js"
 import { Resource } from "../src/Resource.js"
 import { SourceDeviceContainer } from "../src/SourceConnection.js"
@@ -17,7 +18,7 @@ type Path = ReadonlyArray<PropertyKey>
 const responses: ReadonlyArray<readonly [string, Schema.Schema<any, any, never>]> = [
   ["account", UserPlexAccount],
   ["PIN", Pin],
-  ["resources", Schema.Array(Resource)],
+  ["resources", itemsOf(Resource)],
   ["transient token", TransientTokenContainer],
   ["source device", SourceDeviceContainer]
 ]
@@ -155,7 +156,7 @@ describe("the compiled decoders agree with Schema", () => {
     const recorded: ReadonlyArray<readonly [string, Schema.Schema<any, any, never>]> = [
       ["plextv-user.", UserPlexAccount],
       ["plextv-pins.", Pin],
-      ["plextv-resources.", Schema.Array(Resource)]
+      ["plextv-resources.", itemsOf(Resource)]
     ]
     for (const file of realWorldFiles(".json")) {
       const schema = recorded.find(([prefix]) => file.startsWith(prefix))?.[1]

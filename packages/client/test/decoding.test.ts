@@ -1,8 +1,8 @@
 import { assert, describe, it } from "@effect/vitest"
-import { DateTime, Effect, Either, Equal, Option, ParseResult, Redacted, Schema } from "effect"
+import { DateTime, Effect, Either, Equal, Logger, Option, ParseResult, Redacted, Schema } from "effect"
 import { compile } from "../src/internal/compiler.js"
 import { Pin } from "../src/Pin.js"
-import { Resource } from "../src/Resource.js"
+import { getResources, Resource } from "../src/Resource.js"
 import { SourceDevice } from "../src/SourceConnection.js"
 import { getTokenDetails } from "../src/TokenDetails.js"
 import { TransientToken } from "../src/TransientToken.js"
@@ -235,4 +235,35 @@ describe("the compiled account decoder", () => {
       if (fast._tag === "Decoded") assert.deepStrictEqual(fast.ignored.map((i) => i.path.join(".")), [path])
     }
   })
+})
+
+describe("getResources: devices are read one by one", () => {
+  it.effect("a device that does not decode is left out with a warning naming it; the others come back", () =>
+    Effect.gen(function*() {
+      const server = {
+        name: "Good Server",
+        clientIdentifier: "good-server",
+        provides: "server",
+        accessToken: "resource-token",
+        connections: [{ uri: "https://10-0-0-5.x.plex.direct:32400", local: true }]
+      }
+      const player = { name: "Broken Player", clientIdentifier: null, provides: "player", connections: [] }
+      const http = scripted({ status: 200, body: JSON.stringify([player, server, { ...server, connections: "x" }]) })
+      const warnings: Array<string> = []
+      const logger = Logger.make(({ logLevel, message }) => {
+        if (logLevel._tag === "Warning") warnings.push(String(message))
+      })
+      const resources = yield* getResources().pipe(
+        provide(http.layer),
+        Effect.provide(Logger.replace(Logger.defaultLogger, logger))
+      )
+      assert.deepStrictEqual(resources.map((r) => [r.clientIdentifier, r.connections.length]), [
+        ["good-server", 1],
+        ["good-server", 0]
+      ])
+      assert.strictEqual(warnings.length, 1)
+      assert.include(warnings[0]!, "getResources: left out fields that did not decode: 0 clientIdentifier")
+      assert.include(warnings[0]!, "2.connections")
+      assert.notInclude(warnings[0]!, "resource-token")
+    }))
 })

@@ -14,7 +14,8 @@
  * The compiled decoder is a tolerant reader. Required fields are essential and
  * decode strictly; an optional field whose value does not decode is treated
  * as absent (`Option.none()`, its default, or `[]`), and a list inside such a
- * field drops the items that do not decode. Each is reported in `ignored`.
+ * field, or one made with `itemsOf`, drops the items that do not decode. Each
+ * is reported in `ignored`.
  *
  * @internal
  */
@@ -24,6 +25,7 @@ import * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as AST from "effect/SchemaAST"
+import { ItemsAnnotationId } from "./schemas.js"
 
 /** A field that did not decode and was treated as absent: where, what it should have been, and what came. @internal */
 export interface Ignored {
@@ -196,10 +198,11 @@ class Compiler {
     }
   }
 
-  private array(ast: AST.TupleType, tolerant: boolean): Fast {
+  private array(ast: AST.TupleType, inTolerantField: boolean): Fast {
     if (ast.elements.length > 0 || ast.rest.length !== 1) return this.fallback(ast)
+    const tolerant = inTolerantField || ast.annotations[ItemsAnnotationId] === true
     const itemAst = ast.rest[0]!.type
-    const item = this.compile(itemAst, tolerant)
+    const item = this.compile(itemAst, inTolerantField)
     return (u, walk) => {
       if (!Array.isArray(u)) return Fail
       const out: Array<unknown> = []

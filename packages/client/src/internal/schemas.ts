@@ -96,6 +96,20 @@ export const optionalOption = <A, I, R>(schema: Schema.Schema<A, I, R>) =>
 export const boolWithDefault = (value: boolean) =>
   Schema.optionalWith(BoolLike, { nullable: true, default: () => value })
 
+/** The annotation `itemsOf` sets, which the compiled reader reads. @internal */
+export const ItemsAnnotationId: unique symbol = Symbol.for("@effect-plex/client/internal/schemas/Items")
+
+/**
+ * A list of independent items (the devices of `/resources`): one that does
+ * not decode is left out and reported, as an optional field is, instead of
+ * failing the whole body. Schema itself still rejects such a list, and says
+ * why.
+ *
+ * @internal
+ */
+export const itemsOf = <A, I, R>(schema: Schema.Schema<A, I, R>) =>
+  Schema.Array(schema).annotations({ [ItemsAnnotationId]: true })
+
 /** A list that is empty when missing or null. @internal */
 export const listOf = <A, I, R>(schema: Schema.Schema<A, I, R>) =>
   Schema.optionalWith(Schema.Array(schema), { nullable: true, default: () => [] })
