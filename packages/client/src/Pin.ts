@@ -21,7 +21,7 @@ import {
   boolWithDefault,
   IntLike,
   optionalOption,
-  Secret,
+  NonEmptySecret,
   StringLike,
   Timestamp
 } from "./internal/schemas.js"
@@ -78,7 +78,7 @@ export class Pin extends Schema.Class<Pin>("@effect-plex/client/Pin")({
   expiresIn: optionalOption(IntLike),
   createdAt: optionalOption(Timestamp),
   expiresAt: optionalOption(Timestamp),
-  authToken: optionalOption(Secret),
+  authToken: optionalOption(NonEmptySecret),
   newRegistration: optionalOption(BoolLike)
 }) {}
 

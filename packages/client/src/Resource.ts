@@ -16,7 +16,7 @@ import {
   listOf,
   openStringEnum,
   optionalOption,
-  Secret,
+  NonEmptySecret,
   Timestamp
 } from "./internal/schemas.js"
 import type { PlexCredentials } from "./PlexCredentials.js"
@@ -62,7 +62,7 @@ export class Resource extends Schema.Class<Resource>("@effect-plex/client/Resour
   ownerId: optionalOption(IntLike),
   sourceTitle: optionalOption(Schema.String),
   publicAddress: optionalOption(Schema.String),
-  accessToken: optionalOption(Secret),
+  accessToken: optionalOption(NonEmptySecret),
   owned: boolWithDefault(false),
   home: boolWithDefault(false),
   synced: boolWithDefault(false),

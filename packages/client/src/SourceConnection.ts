@@ -8,7 +8,7 @@ import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import { run } from "./internal/pipeline.js"
-import { oneOrMany, optionalOption, Secret } from "./internal/schemas.js"
+import { NonEmptySecret, oneOrMany, optionalOption } from "./internal/schemas.js"
 import type { PlexCredentials } from "./PlexCredentials.js"
 import type { CommonError, InvalidInput, MissingCredential } from "./PlexError.js"
 import { ResourceConnection } from "./Resource.js"
@@ -37,7 +37,7 @@ export type SourceConnection = ResourceConnection
  */
 export class SourceDevice extends Schema.Class<SourceDevice>("@effect-plex/client/SourceDevice")({
   clientIdentifier: Schema.String,
-  accessToken: Secret,
+  accessToken: NonEmptySecret,
   name: optionalOption(Schema.String),
   connections: Schema.optionalWith(oneOrMany(SourceConnection), { nullable: true, default: () => [] }).pipe(
     Schema.fromKey("Connection")

@@ -9,7 +9,7 @@ import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import { run } from "./internal/pipeline.js"
-import { IntLike, optionalOption, Secret } from "./internal/schemas.js"
+import { IntLike, NonEmptySecret, optionalOption } from "./internal/schemas.js"
 import type { PlexCredentials } from "./PlexCredentials.js"
 import type { CommonError, InvalidInput, MissingCredential } from "./PlexError.js"
 
@@ -21,7 +21,7 @@ import type { CommonError, InvalidInput, MissingCredential } from "./PlexError.j
  * @category schemas
  */
 export class TransientToken extends Schema.Class<TransientToken>("@effect-plex/client/TransientToken")({
-  token: Secret,
+  token: NonEmptySecret,
   size: optionalOption(IntLike),
   identifier: optionalOption(Schema.String),
   offset: optionalOption(IntLike),

@@ -18,6 +18,7 @@ import {
   openIntEnum,
   openStringEnum,
   optionalOption,
+  NonEmptySecret,
   Secret,
   Timestamp
 } from "./internal/schemas.js"
@@ -118,8 +119,8 @@ export class SubscriptionRecord extends Schema.Class<SubscriptionRecord>(id("Sub
  */
 export class UserPlexAccount extends Schema.Class<UserPlexAccount>(id("UserPlexAccount"))({
   id: IntLike,
-  uuid: Schema.String,
-  authToken: Secret,
+  uuid: Schema.NonEmptyString,
+  authToken: NonEmptySecret,
   username: optionalOption(Schema.String),
   title: optionalOption(Schema.String),
   email: optionalOption(Schema.String),

@@ -1,15 +1,27 @@
 import { assert, describe, it } from "@effect/vitest"
-import { DateTime, Effect, Either, Equal, Logger, Option, ParseResult, Redacted, Schema } from "effect"
+import {
+  DateTime,
+  Effect,
+  Either,
+  Equal,
+  Fiber,
+  Logger,
+  Option,
+  ParseResult,
+  Redacted,
+  Schema,
+  TestClock
+} from "effect"
 import { compile } from "../src/internal/compiler.js"
-import { Pin } from "../src/Pin.js"
+import { Pin, waitForToken } from "../src/Pin.js"
 import { getResources, Resource } from "../src/Resource.js"
 import { SourceDevice } from "../src/SourceConnection.js"
 import { getTokenDetails } from "../src/TokenDetails.js"
-import { TransientToken } from "../src/TransientToken.js"
+import { TransientToken, TransientTokenContainer } from "../src/TransientToken.js"
 import { UserPlexAccount, UserProfile } from "../src/UserPlexAccount.js"
 import { readRealWorld, realWorldFiles } from "./support/fixtures.js"
 import { exampleOf, loadSpec, responseSchema } from "./support/openapi.js"
-import { provide } from "./support/plex.js"
+import { credentials, provide } from "./support/plex.js"
 import { specExamples } from "./support/responses.js"
 import { scripted } from "./support/scriptedHttp.js"
 
@@ -265,5 +277,41 @@ describe("getResources: devices are read one by one", () => {
       assert.include(warnings[0]!, "getResources: left out fields that did not decode: 0 clientIdentifier")
       assert.include(warnings[0]!, "2.connections")
       assert.notInclude(warnings[0]!, "resource-token")
+    }))
+})
+
+describe("an empty essential value is no value", () => {
+  const base = JSON.parse(readRealWorld("plextv-user.free.plex-api-rs.json"))
+  it("an account with an empty authToken or uuid, a transient token of \"\", a device accessToken of \"\": mismatches", () => {
+    for (
+      const [schema, body, path] of [
+        [UserPlexAccount, { ...base, authToken: "" }, "authToken"],
+        [UserPlexAccount, { ...base, uuid: "" }, "uuid"],
+        [TransientTokenContainer, { MediaContainer: { size: 0, token: "" } }, "MediaContainer.token"],
+        [SourceDevice, { clientIdentifier: "abc", accessToken: "", Connection: [] }, "accessToken"]
+      ] as const
+    ) {
+      const decoded = compile(schema as Schema.Schema<unknown, unknown, never>)(body)
+      assert.strictEqual(decoded._tag, "Mismatch", path)
+      if (decoded._tag === "Mismatch") {
+        assert.include(ParseResult.ArrayFormatter.formatErrorSync(decoded.error).map((i) => i.path.join(".")), path)
+      }
+    }
+  })
+
+  it.effect("a PIN whose authToken is \"\" is not yet claimed: waitForToken goes on, and ends with the real token", () =>
+    Effect.gen(function*() {
+      const pin = { id: 7, code: "abcd", clientIdentifier: credentials.clientIdentifier }
+      const http = scripted(
+        { status: 200, body: JSON.stringify({ ...pin, authToken: "" }) },
+        { status: 200, body: JSON.stringify({ ...pin, authToken: "" }) },
+        { status: 200, body: JSON.stringify({ ...pin, authToken: "pin-token-1234" }) }
+      )
+      const waiting = yield* Effect.fork(
+        waitForToken(Schema.decodeUnknownSync(Pin)(pin)).pipe(provide(http.layer))
+      )
+      yield* TestClock.adjust("3 seconds")
+      assert.strictEqual(Redacted.value(yield* Fiber.join(waiting)), "pin-token-1234")
+      assert.strictEqual(http.requests.length, 3)
     }))
 })

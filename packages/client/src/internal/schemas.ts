@@ -84,6 +84,14 @@ export const openIntEnum = <const Known extends ReadonlyArray<number>>(
 export const Secret = Schema.Redacted(Schema.String)
 
 /**
+ * A token that must be there to be used: an empty one is no token (Plex's
+ * XML form writes an unclaimed PIN's token as `""`).
+ *
+ * @internal
+ */
+export const NonEmptySecret = Schema.Redacted(Schema.NonEmptyString)
+
+/**
  * The one way this library represents "absent": a field that is missing,
  * `null` or `undefined` on the wire decodes to `Option.none()`.
  *
