@@ -315,3 +315,37 @@ describe("an empty essential value is no value", () => {
       assert.strictEqual(http.requests.length, 3)
     }))
 })
+
+describe("timestamps, in every form Plex writes them", () => {
+  const decode = Schema.decodeUnknownSync(Pin)
+  const expiresAt = (value: unknown) =>
+    Option.map(decode({ id: 1, code: "abcd", expiresAt: value }).expiresAt, DateTime.formatIso)
+  it("seconds and milliseconds (told apart by magnitude), fractions, numeric strings, ISO and Plex's XML text", () => {
+    for (
+      const [value, iso] of [
+        [1695081600, "2023-09-19T00:00:00.000Z"],
+        [1695081600000, "2023-09-19T00:00:00.000Z"],
+        [1695081600.25, "2023-09-19T00:00:00.250Z"],
+        ["1695081600", "2023-09-19T00:00:00.000Z"],
+        ["1695081600000", "2023-09-19T00:00:00.000Z"],
+        ["1695081600.5", "2023-09-19T00:00:00.500Z"],
+        ["2023-09-19T00:00:00Z", "2023-09-19T00:00:00.000Z"],
+        ["2023-09-19 00:00:00 UTC", "2023-09-19T00:00:00.000Z"],
+        ["2023-09-19 12:34:56.789 UTC", "2023-09-19T12:34:56.789Z"]
+      ] as const
+    ) {
+      assert.deepStrictEqual(expiresAt(value), Option.some(iso), String(value))
+    }
+  })
+
+  it.effect("a PIN whose only expiry is Plex's XML text is bounded by it", () =>
+    Effect.gen(function*() {
+      const pin = { id: 7, code: "abcd", clientIdentifier: credentials.clientIdentifier }
+      const http = scripted({ status: 200, body: JSON.stringify(pin) })
+      const waiting = yield* Effect.fork(
+        waitForToken(decode({ ...pin, expiresAt: "1970-01-01 00:00:05 UTC" })).pipe(provide(http.layer), Effect.flip)
+      )
+      yield* TestClock.adjust("6 seconds")
+      assert.strictEqual((yield* Fiber.join(waiting))._tag, "PinExpired")
+    }))
+})

@@ -73,7 +73,7 @@ describe("the tolerant reader: one odd field does not sink a call", () => {
         const path of [
           "scrobbleTypes",
           "pin",
-          "joinedAt Expected Unix seconds or an ISO-8601 date",
+          "joinedAt Expected Unix seconds or milliseconds, or a date as text",
           "services.0 identifier is missing"
         ]
       ) {
@@ -86,7 +86,7 @@ describe("the tolerant reader: one odd field does not sink a call", () => {
           `${e.attributes["plex.field.path"]}: ${e.attributes["plex.field.problem"]}`
         ).sort(),
         [
-          "joinedAt: Expected Unix seconds or an ISO-8601 date",
+          "joinedAt: Expected Unix seconds or milliseconds, or a date as text",
           "pin: Expected string",
           "scrobbleTypes: Expected string",
           "services.0: identifier is missing"

@@ -38,11 +38,23 @@ export const BoolLike = Schema.transformOrFail(Schema.Unknown, Schema.Boolean, {
   encode: ParseResult.succeed
 }).annotations({ identifier: "BoolLike" })
 
+// Epoch seconds reach 1e11 only in the year 5138, and epoch milliseconds
+// pass it in March 1973: a larger magnitude is milliseconds.
+const millisecondsFrom = 1e11
+
+const fromEpoch = (n: number) => DateTime.make(Math.abs(n) >= millisecondsFrom ? n : n * 1000)
+
+// Plex's XML writes `2023-09-19 00:00:00 UTC`.
+const plexText = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d+)?) UTC$/
+
 /**
  * A point in time as Plex sends it: Unix epoch seconds (Plex's
- * `PlexDateTime`), as a number or a numeric string, or ISO-8601 text. Decoded
- * as a UTC `DateTime`; encoded as epoch seconds. The failure message never
- * quotes the value.
+ * `PlexDateTime`), fractions included, or epoch milliseconds (told apart by
+ * magnitude: 1e11 and above is milliseconds, which every date after March
+ * 1973 is, and seconds only after the year 5138), as a number or a numeric
+ * string; ISO-8601 text; or Plex's XML text `2023-09-19 00:00:00 UTC`.
+ * Decoded as a UTC `DateTime`; encoded as epoch seconds. The failure message
+ * never quotes the value.
  *
  * @internal
  */
@@ -51,16 +63,19 @@ export const Timestamp = Schema.transformOrFail(Schema.Unknown, Schema.DateTimeU
   decode: (value, _, ast) => {
     // DateTime.make throws (and catches) on a bad input, which is costly;
     // most fields are null, and fail here before it.
-    const date = typeof value === "number" && Number.isInteger(value)
-      ? DateTime.make(value * 1000)
-      : typeof value === "string" && /^-?\d+$/.test(value)
-      ? DateTime.make(Number(value) * 1000)
+    const text = typeof value === "string" ? plexText.exec(value) : null
+    const date = typeof value === "number" && Number.isFinite(value)
+      ? fromEpoch(value)
+      : typeof value === "string" && /^-?\d+(?:\.\d+)?$/.test(value)
+      ? fromEpoch(Number(value))
+      : text !== null
+      ? DateTime.make(`${text[1]}T${text[2]}Z`)
       : typeof value === "string" && value.length > 0
       ? DateTime.make(value)
       : undefined
     return date?._tag === "Some"
       ? ParseResult.succeed(DateTime.toUtc(date.value))
-      : ParseResult.fail(new ParseResult.Type(ast, value, "Expected Unix seconds or an ISO-8601 date"))
+      : ParseResult.fail(new ParseResult.Type(ast, value, "Expected Unix seconds or milliseconds, or a date as text"))
   },
   encode: (date) => ParseResult.succeed(Math.floor(DateTime.toEpochMillis(date) / 1000))
 }).annotations({ identifier: "Timestamp" })
