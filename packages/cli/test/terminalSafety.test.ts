@@ -76,7 +76,7 @@ const key = await Effect.runPromise(Jwt.generateKey())
 const everyPath = (s: string) => {
   const account = Schema.decodeUnknownSync(UserPlexAccount)({
     id: 1,
-    uuid: s,
+    uuid: `u${s}`,
     authToken: `tok${s}`,
     username: s,
     email: s,

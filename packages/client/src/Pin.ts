@@ -20,8 +20,8 @@ import {
   BoolLike,
   boolWithDefault,
   IntLike,
-  optionalOption,
   NonEmptySecret,
+  optionalOption,
   StringLike,
   Timestamp
 } from "./internal/schemas.js"

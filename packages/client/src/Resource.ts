@@ -14,9 +14,9 @@ import {
   IntLike,
   itemsOf,
   listOf,
+  NonEmptySecret,
   openStringEnum,
   optionalOption,
-  NonEmptySecret,
   Timestamp
 } from "./internal/schemas.js"
 import type { PlexCredentials } from "./PlexCredentials.js"

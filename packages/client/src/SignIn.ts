@@ -30,7 +30,11 @@ export interface SignInRequest {
   readonly password: Redacted.Redacted<string> | string
   /** The current two-factor code, after a `VerificationCodeRequired`. */
   readonly verificationCode?: string | undefined
-  /** Ask plex.tv to remember the token longer. Left to plex.tv's default when absent. */
+  /**
+   * Ask plex.tv to keep the token valid longer. Default true, as
+   * python-plexapi and plex-api.rs send it (plex.tv's own default, per the
+   * spec, is false).
+   */
   readonly rememberMe?: boolean | undefined
 }
 
@@ -86,7 +90,7 @@ export const postUsersSignInData: (
   form: (request: SignInRequest) => [
     ["login", request.login],
     ["password", password(request)],
-    ...(request.rememberMe === undefined ? [] : [["rememberMe", String(request.rememberMe)] as const]),
+    ["rememberMe", String(request.rememberMe ?? true)],
     ...(request.verificationCode === undefined ? [] : [["verificationCode", request.verificationCode] as const])
   ],
   secrets: (request) => [password(request), request.verificationCode],

@@ -15,10 +15,10 @@ import {
   boolWithDefault,
   IntLike,
   listOf,
+  NonEmptySecret,
   openIntEnum,
   openStringEnum,
   optionalOption,
-  NonEmptySecret,
   Secret,
   Timestamp
 } from "./internal/schemas.js"

@@ -72,7 +72,7 @@ describe("signIn", () => {
       const http = scripted({ status: 201, body: userBody })
       yield* signIn({ ...request, verificationCode: "123456" }).pipe(provide(http.layer))
       const sent = http.requests[0]!
-      assert.strictEqual(sent.body, "login=me%40example.com&password=hunter2&verificationCode=123456")
+      assert.strictEqual(sent.body, "login=me%40example.com&password=hunter2&rememberMe=true&verificationCode=123456")
       assert.isUndefined(sent.headers["x-plex-token"])
       assert.isDefined(credentials.token)
     }))
@@ -83,8 +83,16 @@ describe("signIn", () => {
       yield* signIn({ login: "Zoë Ünïcødé 🎬", password: "p w&=+%😀" }).pipe(provide(http.layer))
       assert.strictEqual(
         http.requests[0]!.body,
-        "login=Zo%C3%AB%20%C3%9Cn%C3%AFc%C3%B8d%C3%A9%20%F0%9F%8E%AC&password=p%20w%26%3D%2B%25%F0%9F%98%80"
+        "login=Zo%C3%AB%20%C3%9Cn%C3%AFc%C3%B8d%C3%A9%20%F0%9F%8E%AC&password=p%20w%26%3D%2B%25%F0%9F%98%80&rememberMe=true"
       )
+    }))
+
+  it.effect("sends rememberMe=true unless the caller asks for false, as python-plexapi and plex-api.rs do", () =>
+    Effect.gen(function*() {
+      const http = scripted({ status: 201, body: userBody })
+      yield* signIn({ login: "me", password: "pw" }).pipe(provide(http.layer))
+      yield* signIn({ login: "me", password: "pw", rememberMe: false }).pipe(provide(http.layer))
+      assert.deepStrictEqual(http.requests.map((r) => new URLSearchParams(r.body).get("rememberMe")), ["true", "false"])
     }))
 
   it.effect("accepts 200 as well as 201 (mocks of plex.tv answer 200)", () =>

@@ -241,7 +241,10 @@ describe("PlexFake faults and journal", () => {
         }).pipe(Effect.provide(credentials()))
         yield* getTokenDetails().pipe(Effect.provide(credentials(account.authToken)))
         const [signInEntry, userEntry] = yield* fake.journal
-        assert.strictEqual(signInEntry!.body, "login=demo&password=<redacted>&verificationCode=<redacted>")
+        assert.strictEqual(
+          signInEntry!.body,
+          "login=demo&password=<redacted>&rememberMe=true&verificationCode=<redacted>"
+        )
         assert.strictEqual(signInEntry!.path, "/api/v2/users/signin")
         assert.strictEqual(userEntry!.headers["x-plex-token"], "<redacted>")
         assert.strictEqual(userEntry!.headers["x-plex-client-identifier"], clientIdentifier)
