@@ -30,6 +30,7 @@ import { PlexCredentials } from "./PlexCredentials.js"
 import {
   type CommonError,
   type InvalidInput,
+  type MissingCredential,
   PinExpired,
   PinNotClaimed,
   PinNotFound,
@@ -195,6 +196,40 @@ const fetchPin = (pin: Pin, given: DeviceKey | undefined) => {
     return yield* getJwtPin({ id: pin.id, deviceJwt: signed })
   })
 }
+
+/**
+ * `PUT {plex.tv}/pins/link`: approves, for the signed-in account, the code
+ * another device shows (the 4-character code of plex.tv/link, from
+ * `createPin({ strong: false })` on a TV, say). That device's wait then ends
+ * with a token of this account. Sent as the product `Plex SSO`, as
+ * python-plexapi and @ctrl/plex send it. The code is kept out of every
+ * error. A code Plex does not know, or no longer, is `UnexpectedStatus` 404.
+ *
+ * @example
+ * ```ts
+ * import * as Pin from "@effect-plex/client/Pin"
+ *
+ * // The user typed the code their TV shows.
+ * const approve = (code: string) => Pin.link(code)
+ * ```
+ *
+ * @since 0.2.0
+ * @category operations
+ */
+export const link: (
+  code: string
+) => Effect.Effect<void, CommonError | MissingCredential | InvalidInput, HttpClient.HttpClient | PlexCredentials> = run(
+  {
+    name: "linkPin",
+    target: "plex.tv",
+    method: "PUT",
+    path: "/pins/link",
+    token: "required",
+    headers: { "X-Plex-Product": "Plex SSO" },
+    form: (code: string) => [["code", code]],
+    secrets: (code) => [code]
+  }
+)
 
 /**
  * Options of `authAppUrl`.

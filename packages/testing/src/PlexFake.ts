@@ -96,7 +96,11 @@ export type {
    */
   JournalEntry,
   /**
-   * A route of the fake: `signin`, `user`, `transientToken` or `sourceResources`.
+   * A route of the fake, to inject a fault into: plex.tv's `signin`, `user`,
+   * `createPin`, `getPin`, `linkPin`, `resources`, `ping` and `signout`;
+   * clients.plex.tv's `registerKey`, `jwtNonce`, `exchangeJwt` and `jwtKeys`;
+   * the Plex Media Server's `transientToken`, `sourceResources` and
+   * `identity`.
    *
    * @since 0.1.0
    */
@@ -370,14 +374,7 @@ export const make = (
           Effect.promise(async () => {
             const found = [...state.pins.values()].find((p) => p.id === pin || p.code === pin)
             if (found === undefined) throw new Error(`PlexFake has no PIN ${pin}`)
-            const owner = account(login)
-            if (found.jwk === undefined) {
-              found.token = state.issueToken(owner)
-            } else {
-              state.jwt.registerFromPin(found.jwk, found.clientIdentifier, owner)
-              found.token = await state.jwt.issue(owner, found.clientIdentifier, found.jwk.kid!, "", now)
-            }
-            found.claimedBy = owner
+            await state.claimPin(found, account(login), now)
           })),
       expireJwts: Effect.flatMap(Clock.currentTimeMillis, (now) =>
         Effect.sync(() => {

@@ -24,7 +24,7 @@ export interface Description<In, S, A> {
   /** The operation's name, on its span (`plex.<name>`) and on its errors. */
   readonly name: string
   readonly target: Target
-  readonly method: "GET" | "POST" | "DELETE"
+  readonly method: "GET" | "POST" | "PUT" | "DELETE"
   readonly path: string | ((input: In) => string)
   /** `required`: fail with `MissingCredential` without one; `never`: sent without, even when one is configured. */
   readonly token: "required" | "optional" | "never"
@@ -32,6 +32,8 @@ export interface Description<In, S, A> {
   readonly query?: ((input: In) => Params) | undefined
   /** A form body, checked like the query. */
   readonly form?: ((input: In) => Params) | undefined
+  /** Identity headers this operation sends differently (linking a code is done as `Plex SSO`). */
+  readonly headers?: Readonly<Record<string, string>> | undefined
   /** A JSON body (the JWT endpoints take JSON). */
   readonly json?: ((input: In) => unknown) | undefined
   /** Secrets of the input besides the token (a password), kept out of every error text. */

@@ -68,8 +68,9 @@ export const buildRequest = <In>(
   const token = description.token === "never" ? undefined : credentials.token
   if (description.token === "required" && token?._tag !== "Some") return missing("token")
   const path = typeof description.path === "string" ? description.path : description.path(input)
+  const headers = token?._tag === "Some" ? tokenHeaders(credentials, token.value) : credentials.headers
   return HttpClientRequest.make(description.method)(query === "" ? base + path : `${base}${path}?${query}`, {
-    headers: token?._tag === "Some" ? tokenHeaders(credentials, token.value) : credentials.headers,
+    headers: description.headers === undefined ? headers : Headers.setAll(headers, description.headers),
     body: form !== undefined
       ? HttpBody.text(form, "application/x-www-form-urlencoded")
       : description.json !== undefined

@@ -112,6 +112,7 @@ const secretNames = new Set([
   "authorization",
   "password",
   "verificationcode",
+  "code",
   "token",
   "authtoken",
   "auth_token",

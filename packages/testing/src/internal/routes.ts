@@ -191,6 +191,20 @@ const getPin = (state: FakeState, request: FakeRequest, path: string, now: numbe
     return negotiated(request, 200, pinBody(pin), () => xmlElement("pin", pinBody(pin)))
   })
 
+// Approving another device's code (plex.tv/link) for the signed-in account.
+// What plex.tv answers to an unknown code is not documented: the fake's 404
+// with code 1020, like an unknown PIN's, is its own guess.
+const linkPin = (state: FakeState, request: FakeRequest, now: number): Effect.Effect<FakeResponse> =>
+  Effect.promise(async () =>
+    withAccount(state, request, now, async (account) => {
+      const code = new URLSearchParams(request.body).get("code")?.toUpperCase()
+      const pin = [...state.pins.values()].find((p) => p.code === code && now < p.expiresAt && p.token === undefined)
+      if (pin === undefined) return plexTvError(request, 404, pinNotFound)
+      await state.claimPin(pin, account, now)
+      return reply(204, "", "text/plain")
+    })
+  )
+
 const resources = (state: FakeState, request: FakeRequest, now: number): FakeResponse =>
   withAccount(state, request, now, (account, value) => {
     const params = request.url.searchParams
@@ -233,12 +247,12 @@ const resources = (state: FakeState, request: FakeRequest, now: number): FakeRes
   })
 
 /** plex.tv's checks for a signed-in call: a client identifier (400/1000), then a known token (401/1001). */
-function withAccount(
+function withAccount<R = FakeResponse>(
   state: FakeState,
   request: FakeRequest,
   now: number,
-  then: (account: AccountSpec, token: string) => FakeResponse
-) {
+  then: (account: AccountSpec, token: string) => R
+): FakeResponse | R {
   if (!request.headers["x-plex-client-identifier"]) return plexTvError(request, 400, missingClientId)
   const value = token(request)
   const account = state.accountFor(value, now)
@@ -269,6 +283,7 @@ export const plexTvRoute = (method: string, path: string): Route | undefined => 
   if (method === "POST" && path === "/users/signin") return "signin"
   if (method === "GET" && path === "/user") return "user"
   if (method === "POST" && path === "/pins") return "createPin"
+  if (method === "PUT" && path === "/pins/link") return "linkPin"
   if (method === "GET" && /^\/pins\/[^/]+$/.test(path)) return "getPin"
   if (method === "GET" && path === "/resources") return "resources"
   if (method === "GET" && path === "/ping") return "ping"
@@ -307,6 +322,8 @@ export const answer = (
     switch (route) {
       case "getPin":
         return getPin(state, request, path, now)
+      case "linkPin":
+        return linkPin(state, request, now)
       case "registerKey":
         return Effect.succeed(state.jwt.register(request, state.accountFor(token(request), now)))
       case "jwtNonce":
@@ -323,7 +340,7 @@ export const answer = (
 const answerNow = (
   state: FakeState,
   config: FakeConfig,
-  route: Exclude<Route, "getPin" | "registerKey" | "jwtNonce" | "exchangeJwt" | "jwtKeys">,
+  route: Exclude<Route, "getPin" | "linkPin" | "registerKey" | "jwtNonce" | "exchangeJwt" | "jwtKeys">,
   request: FakeRequest,
   now: number
 ): FakeResponse => {

@@ -24,6 +24,7 @@ export type Route =
   | "jwtNonce"
   | "exchangeJwt"
   | "jwtKeys"
+  | "linkPin"
 
 /** How one connection of the fake server behaves. Public as `PlexFake.ConnectionBehavior`. */
 export type ConnectionBehavior =
@@ -165,6 +166,17 @@ export class FakeState {
     }
     this.pins.set(pin.id, pin)
     return pin
+  }
+
+  /** Claims `pin` for `owner`: its token is a classic one, or a Plex JWT for a JWT PIN's key. */
+  async claimPin(pin: PinState, owner: AccountSpec, now: number): Promise<void> {
+    if (pin.jwk === undefined) {
+      pin.token = this.issueToken(owner)
+    } else {
+      this.jwt.registerFromPin(pin.jwk, pin.clientIdentifier, owner)
+      pin.token = await this.jwt.issue(owner, pin.clientIdentifier, pin.jwk.kid!, "", now)
+    }
+    pin.claimedBy = owner
   }
 
   findAccount(login: string): AccountSpec | undefined {
