@@ -310,6 +310,34 @@ describe("Jwt.exchange verifies the Plex JWT before handing it out", () => {
       }))
   }
 
+  it.effect("JwtRejected.reason is read from every shape a Plex error comes in: errors[], {error}, XML, text", () =>
+    Effect.gen(function*() {
+      const key = yield* Jwt.generateKey()
+      const taken = "Thumbprint Already Taken"
+      for (
+        const reply of [
+          json(422, { errors: [{ code: 1099, message: taken, status: 422 }] }),
+          json(422, { error: taken }),
+          json(422, { error: { code: 1099, message: taken } }),
+          { status: 422, body: `<errors><error code="1099" message="${taken}" status="422"/></errors>` },
+          { status: 422, body: `<error>${taken}</error>` },
+          { status: 422, body: taken, headers: { "content-type": "text/plain" } }
+        ]
+      ) {
+        const http = scripted(reply)
+        const error = yield* Effect.flip(
+          Jwt.registerKey(key).pipe(
+            Effect.provide(credentials(Redacted.make("classic-token"))),
+            Effect.provide(http.layer)
+          )
+        )
+        assert.deepStrictEqual([error._tag, error._tag === "JwtRejected" && error.reason], [
+          "JwtRejected",
+          "thumbprintTaken"
+        ], JSON.stringify(reply))
+      }
+    }))
+
   it.effect("sends the device JWT Plex documents: nonce, scope, aud, iss, iat, exp = iat + 5 min, kid", () =>
     Effect.gen(function*() {
       const key = yield* Jwt.generateKey()

@@ -1,7 +1,9 @@
 /**
  * Plex's `errors[]`, read from whatever an error response carries: the JSON
- * form, the XML form (attributes, or the older `<error>text</error>`), or
- * nothing usable (HTML, empty), which yields no details rather than failing.
+ * form (`{ errors: [...] }`, or `{ error: "..." }` / `{ error: { ... } }` as
+ * some endpoints write it), the XML form (attributes, or the older
+ * `<error>text</error>`), a short plain-text message, or nothing usable
+ * (HTML, empty), which yields no details rather than failing.
  *
  * @internal
  */
@@ -18,12 +20,23 @@ const WireDetail = Schema.Struct({
 
 const decodeDetail = Schema.decodeUnknownOption(WireDetail)
 
+const detail = (e: unknown): Array<PlexErrorDetail> =>
+  typeof e === "string"
+    ? [new PlexErrorDetail({ code: Option.none(), message: Option.some(e), status: Option.none() })]
+    : Option.match(decodeDetail(e), { onNone: () => [], onSome: (d) => [new PlexErrorDetail(d)] })
+
 const fromJson = (json: unknown): Array<PlexErrorDetail> => {
-  const errors = typeof json === "object" && json !== null && "errors" in json ? json.errors : undefined
-  if (!Array.isArray(errors)) return []
-  return errors.flatMap((e) =>
-    Option.match(decodeDetail(e), { onNone: () => [], onSome: (d) => [new PlexErrorDetail(d)] })
-  )
+  if (typeof json !== "object" || json === null) return []
+  if ("errors" in json && Array.isArray(json.errors)) return json.errors.flatMap(detail)
+  return "error" in json ? detail(json.error) : []
+}
+
+// A message in plain text ("Thumbprint Already Taken"): one short line.
+const maxTextMessage = 500
+
+const fromText = (text: string): Array<PlexErrorDetail> => {
+  const message = text.trim()
+  return message === "" || message.length > maxTextMessage || message.includes("\n") ? [] : detail(message)
 }
 
 const named: Record<string, string> = { quot: "\"", apos: "'", lt: "<", gt: ">", amp: "&" }
@@ -69,5 +82,5 @@ export const parseErrorDetails = (text: string): Array<PlexErrorDetail> => {
       return []
     }
   }
-  return trimmed.startsWith("<") ? fromXml(trimmed) : []
+  return trimmed.startsWith("<") ? fromXml(trimmed) : fromText(trimmed)
 }
