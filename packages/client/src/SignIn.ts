@@ -9,6 +9,7 @@ import type * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import { run } from "./internal/pipeline.js"
+import { accountFromXml } from "./internal/xml.js"
 import type { PlexCredentials } from "./PlexCredentials.js"
 import {
   type CommonError,
@@ -95,6 +96,8 @@ export const postUsersSignInData: (
   ],
   secrets: (request) => [password(request), request.verificationCode],
   success: UserPlexAccount,
+  // We ask for JSON, but a 201 in XML still carries the token Plex has issued.
+  xml: accountFromXml,
   refine,
   idempotent: false
 })

@@ -95,6 +95,28 @@ describe("signIn", () => {
       assert.deepStrictEqual(http.requests.map((r) => new URLSearchParams(r.body).get("rememberMe")), ["true", "false"])
     }))
 
+  it.effect("a 201 in XML still hands back the token Plex issued (authToken or the older authenticationToken)", () =>
+    Effect.gen(function*() {
+      for (const name of ["authToken", "authenticationToken"]) {
+        const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<user id="12345" uuid="212acf24b07315e5" ` +
+          `username="me" email="me@example.com" title="Me &amp; co" ${name}="xml-token-1234" ` +
+          `home="1" joinedAt="2023-09-19 00:00:00 UTC"><subscription active="1"/></user>`
+        const http = scripted({ status: 201, body: xml, headers: { "content-type": "application/xml" } })
+        const account = yield* signIn(request).pipe(provide(http.layer))
+        assert.deepStrictEqual(
+          [account.id, account.uuid, Redacted.value(account.authToken), Option.getOrNull(account.title)],
+          [12345, "212acf24b07315e5", "xml-token-1234", "Me & co"]
+        )
+      }
+      const other = scripted({
+        status: 201,
+        body: "<MediaContainer size=\"0\"/>",
+        headers: { "content-type": "application/xml" }
+      })
+      const error = yield* Effect.flip(signIn(request).pipe(provide(other.layer)))
+      assert.strictEqual(error._tag, "NonJsonBody")
+    }))
+
   it.effect("accepts 200 as well as 201 (mocks of plex.tv answer 200)", () =>
     Effect.gen(function*() {
       const account = yield* signIn(request).pipe(provide(scripted({ status: 200, body: userBody }).layer))

@@ -68,11 +68,14 @@ const fail = <E>(make: Unstamped<E>["stamp"]) => Effect.fail(new Unstamped(make)
 
 const parse = (
   response: HttpClientResponse.HttpClientResponse,
-  text: string
+  text: string,
+  xml: ((text: string) => unknown) | undefined
 ): Effect.Effect<unknown, Unstamped<EmptyBody | NonJsonBody | MalformedJson>> => {
   const status = response.status
   const trimmed = text.trim()
   if (trimmed === "") return fail((stamp) => new EmptyBody({ ...stamp.common, status }))
+  const fromXml = xml !== undefined && trimmed[0] === "<" ? xml(trimmed) : undefined
+  if (fromXml !== undefined) return Effect.succeed(fromXml)
   if (trimmed[0] !== "{" && trimmed[0] !== "[") {
     const contentType = response.headers["content-type"] ?? ""
     const encoding = response.headers["content-encoding"]
@@ -114,12 +117,12 @@ export const ignoreBody = (
 ): Effect.Effect<Body<void>, Unstamped<BodyError | TransportError>> => Effect.as(read(response), nothing)
 
 /** @internal */
-export const decodeBody = <A>(decoder: Decoder<A>) =>
+export const decodeBody = <A>(decoder: Decoder<A>, xml?: ((text: string) => unknown) | undefined) =>
 (
   response: HttpClientResponse.HttpClientResponse
 ): Effect.Effect<Body<A>, Unstamped<BodyError | TransportError>> =>
   read(response).pipe(
-    Effect.flatMap((text) => parse(response, text)),
+    Effect.flatMap((text) => parse(response, text, xml)),
     Effect.flatMap((json) => {
       const decoded = decoder(json)
       if (decoded._tag === "Decoded") return Effect.succeed(decoded)

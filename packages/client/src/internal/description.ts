@@ -40,6 +40,12 @@ export interface Description<In, S, A> {
   readonly secrets?: ((input: In) => ReadonlyArray<string | undefined>) | undefined
   /** The success body's schema; without one, the body is read and ignored. */
   readonly success?: Schema.Schema<S, any, never> | undefined
+  /**
+   * How to read a 2xx body in XML, for an answer that must not be lost (a
+   * sign-in's token): the object the schema then decodes, or `undefined`
+   * when the XML is not such an answer. Without it, XML is `NonJsonBody`.
+   */
+  readonly xml?: ((text: string) => unknown) | undefined
   /** The value handed out, taken from the decoded body (e.g. from its `MediaContainer`). */
   readonly extract?: ((decoded: S) => A) | undefined
   /** Turns a status error into the operation's own (1029, 1031 on sign-in; 404 on a PIN). */

@@ -11,6 +11,7 @@ import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import { PlexErrorDetail } from "../PlexError.js"
 import { IntLike } from "./schemas.js"
+import { attribute, unescapeXml } from "./xml.js"
 
 const WireDetail = Schema.Struct({
   code: Schema.optionalWith(IntLike, { as: "Option", nullable: true }),
@@ -37,23 +38,6 @@ const maxTextMessage = 500
 const fromText = (text: string): Array<PlexErrorDetail> => {
   const message = text.trim()
   return message === "" || message.length > maxTextMessage || message.includes("\n") ? [] : detail(message)
-}
-
-const named: Record<string, string> = { quot: "\"", apos: "'", lt: "<", gt: ">", amp: "&" }
-
-// All of XML's references in one pass: named ones and numeric ones (`&#39;`,
-// `&#x27;`), so that a secret echoed in any of them reads back as itself and
-// is recognised, and `&amp;#39;` stays `&#39;` as it should.
-const unescapeXml = (s: string) =>
-  s.replace(/&(?:#(\d+)|#x([0-9a-fA-F]+)|(quot|apos|lt|gt|amp));/g, (reference, decimal, hex, name) => {
-    const code = decimal !== undefined ? Number(decimal) : hex !== undefined ? Number.parseInt(hex, 16) : undefined
-    if (code === undefined) return named[name as string] ?? reference
-    return code <= 0x10ffff ? String.fromCodePoint(code) : reference
-  })
-
-const attribute = (attributes: string, name: string): Option.Option<string> => {
-  const match = new RegExp(`\\b${name}="([^"]*)"`).exec(attributes)
-  return match === null ? Option.none() : Option.some(unescapeXml(match[1]!))
 }
 
 const toInt = (s: Option.Option<string>) => Option.filter(Option.map(s, Number), Number.isInteger)

@@ -109,7 +109,7 @@ export const run = <In = void, S = void, A = S, E = PlexError>(
     response: HttpClientResponse.HttpClientResponse
   ) => Effect.Effect<Body<S>, Unstamped<PlexError>> = description.success === undefined
     ? ignoreBody as (response: HttpClientResponse.HttpClientResponse) => Effect.Effect<Body<S>, Unstamped<PlexError>>
-    : decodeBody(compile(description.success))
+    : decodeBody(compile(description.success), description.xml)
 
   const stampOf = (request: HttpClientRequest.HttpClientRequest | undefined, input: In): Stamp => ({
     common,
