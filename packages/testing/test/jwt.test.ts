@@ -152,13 +152,25 @@ describe("the fake's clients.plex.tv checks what Plex checks", () => {
             { iss: "someone-else" },
             { aud: "example.com" },
             { iat: now + 120, exp: now + 400 },
-            { exp: now + 3600 },
+            { exp: now + 3601 },
             { exp: now - 1 }
           ]
         ) {
           const jwt = yield* deviceJwt(key, now, { nonce: yield* nonce(fake), ...claims })
           assert.strictEqual(statusOf(yield* post(fake, "/auth/token", { jwt })), 422, JSON.stringify(claims))
         }
+      })
+    ))
+
+  it.effect("a device JWT living an hour, as Plex's own example does, is taken; the Plex JWT echoes its nonce", () =>
+    withRegistered(({ fake, key, now }) =>
+      Effect.gen(function*() {
+        const sent = yield* nonce(fake)
+        const jwt = yield* deviceJwt(key, now, { nonce: sent, exp: now + 3600 })
+        const answer = yield* post(fake, "/auth/token", { jwt })
+        assert.strictEqual(statusOf(answer), 200)
+        const token = answer._tag === "Reply" ? (JSON.parse(answer.body) as { auth_token: string }).auth_token : ""
+        assert.strictEqual(jose.decodeJwt(token)["nonce"], sent)
       })
     ))
 

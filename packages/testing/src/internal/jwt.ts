@@ -4,6 +4,19 @@
  * published signing keys (which rotate), and Plex JWTs that expire on the
  * Effect `Clock`.
  *
+ * What Plex documents is followed: the endpoints, 422 "Thumbprint Already
+ * Taken" and "Signature Verification Failed", 498 for an expired token, the
+ * 7-day lifetime, nonces. The rest is this fake's own invention, and said
+ * so here:
+ * - the Plex error codes 1095 to 1099 (Plex documents the messages only);
+ * - a nonce lives 5 minutes and works once, and a client may fetch
+ *   `nonceBurst` a minute before a 429;
+ * - a device JWT may live at most an hour (Plex's own example lives
+ *   3,600 s) and be issued at most a minute ahead;
+ * - the Plex JWT's claims besides `iss`, `aud`, `iat`, `exp` and
+ *   `thumbprint`: `user`, `scope`, `nonce` (the device JWT's, which
+ *   @ctrl/plex checks) and `jti`, read from python-plexapi and @ctrl/plex.
+ *
  * @internal
  */
 import * as jose from "jose"
@@ -12,6 +25,7 @@ import { type FakeRequest, type FakeResponse, jsonObject, plexTvError, reply } f
 
 const day = 24 * 3600 * 1000
 const nonceLifetime = 5 * 60 * 1000
+const deviceJwtLifetime = 3600 * 1000
 const jwtLifetime = 7 * day
 const skew = 60 * 1000
 
@@ -81,12 +95,20 @@ export class JwtState {
   }
 
   /** A Plex JWT for `account`, issued to the device whose key is `thumbprint`. */
-  async issue(account: AccountSpec, clientIdentifier: string, thumbprint: string, scope: string, now: number) {
+  async issue(
+    account: AccountSpec,
+    clientIdentifier: string,
+    thumbprint: string,
+    scope: string,
+    now: number,
+    nonce?: string
+  ) {
     const key = await this.signer()
     const iat = Math.floor(now / 1000)
     const token = await new jose.SignJWT({
       thumbprint,
       scope,
+      ...(nonce === undefined ? {} : { nonce }),
       user: { id: account.id, uuid: account.uuid, username: account.username }
     })
       .setProtectedHeader({ alg: "EdDSA", kid: key.kid, typ: "JWT" })
@@ -152,7 +174,7 @@ export class JwtState {
         algorithms: ["EdDSA"]
       })
       if (typeof payload.iat !== "number" || payload.iat * 1000 > now + skew) return undefined
-      if (typeof payload.exp !== "number" || payload.exp - payload.iat > nonceLifetime / 1000) return undefined
+      if (typeof payload.exp !== "number" || payload.exp - payload.iat > deviceJwtLifetime / 1000) return undefined
       return payload
     } catch {
       return undefined
@@ -183,7 +205,7 @@ export class JwtState {
     this.nonces.delete(nonce as string)
     this.exchanges++
     const scope = typeof claims["scope"] === "string" ? claims["scope"] : ""
-    return json(200, { auth_token: await this.issue(key.account, clientIdentifier, kid!, scope, now) })
+    return json(200, { auth_token: await this.issue(key.account, clientIdentifier, kid!, scope, now, nonce as string) })
   }
 
   async published(): Promise<FakeResponse> {
