@@ -118,6 +118,23 @@ export class VerificationCodeRequired
 }
 
 /**
+ * Switching to a Home user whose profile has a PIN, without it or with a
+ * wrong one (403, Plex code 1041). Ask the person for the PIN; never retry
+ * with the same one. The PIN is never kept in the error.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export class HomePinRequired extends Schema.TaggedError<HomePinRequired>(id("HomePinRequired"))(
+  "HomePinRequired",
+  statusFields
+) {
+  override get message(): string {
+    return `${this.operation}: this Home user's profile needs its PIN, and none or a wrong one was given`
+  }
+}
+
+/**
  * Plex has locked sign-in from this IP after repeated failures (Plex code
  * 1031). Retrying only extends the lock-out: wait, or sign in with a PIN.
  *
@@ -539,6 +556,7 @@ export const errors = {
   Unauthorized,
   VerificationCodeRequired,
   SignInLockedOut,
+  HomePinRequired,
   RateLimited,
   TokenExpired,
   JwtRejected,

@@ -57,3 +57,6 @@ export * as KeyStore from "./KeyStore.js"
 
 /** @since 0.2.0 */
 export * as KeptFile from "./KeptFile.js"
+
+/** @since 0.2.0 */
+export * as Home from "./Home.js"

@@ -45,6 +45,7 @@ import {
   type ConnectionSpec,
   FakeState,
   type Fault,
+  type HomeMember,
   type JournalEntry,
   type Route,
   type SourceSpec
@@ -90,6 +91,12 @@ export type {
    */
   Fault,
   /**
+   * A member of the fake's Home: an account, with a PIN or not.
+   *
+   * @since 0.2.0
+   */
+  HomeMember,
+  /**
    * One request the fake received, with the token, password and code masked.
    *
    * @since 0.1.0
@@ -97,7 +104,8 @@ export type {
   JournalEntry,
   /**
    * A route of the fake, to inject a fault into: plex.tv's `signin`, `user`,
-   * `createPin`, `getPin`, `linkPin`, `resources`, `ping` and `signout`;
+   * `createPin`, `getPin`, `linkPin`, `homeUsers`, `switchHomeUser`,
+   * `resources`, `ping` and `signout`;
    * clients.plex.tv's `registerKey`, `jwtNonce`, `exchangeJwt` and `jwtKeys`;
    * the Plex Media Server's `transientToken`, `sourceResources` and
    * `identity`.
@@ -158,6 +166,14 @@ export interface PlexFakeOptions {
   readonly sources?: ReadonlyArray<SourceSpec> | undefined
   /** The fake server's connections, as `/resources` lists them. Default: a local, a remote and a relay one. */
   readonly connections?: ReadonlyArray<ConnectionSpec> | undefined
+  /**
+   * The Home of the first account (its admin): the other accounts in it, by
+   * username, each with a PIN or not, restricted or not, managed or not.
+   * Default: no members.
+   */
+  readonly home?: ReadonlyArray<HomeMember> | undefined
+  /** Switches to Home users a minute before a 429 with `Retry-After: 60` (invented: Plex publishes none). Default 20. */
+  readonly homeSwitchBurst?: number | undefined
   /** JWT nonces one client identifier may fetch per minute before a 429. Default 10. */
   readonly nonceBurst?: number | undefined
 }
@@ -326,12 +342,14 @@ export const make = (
       (options.accounts ?? [demoAccount]).map(accountSpec),
       options.sources ?? [demoSource],
       options.connections ?? defaultConnections,
-      { nonceBurst: options.nonceBurst ?? 10 }
+      { nonceBurst: options.nonceBurst ?? 10 },
+      options.home ?? []
     )
     const config = {
       journalLimit: options.journalLimit ?? 10_000,
       lockoutAfter: options.lockoutAfter ?? 5,
-      lockoutMillis: Duration.toMillis(options.lockoutDuration ?? "15 minutes")
+      lockoutMillis: Duration.toMillis(options.lockoutDuration ?? "15 minutes"),
+      homeSwitchBurst: options.homeSwitchBurst ?? 20
     }
     const account = (login: string) => {
       const found = state.findAccount(login)

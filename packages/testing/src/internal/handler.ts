@@ -113,6 +113,7 @@ const secretNames = new Set([
   "password",
   "verificationcode",
   "code",
+  "pin",
   "token",
   "authtoken",
   "auth_token",

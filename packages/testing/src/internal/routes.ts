@@ -9,7 +9,7 @@ import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import { type AccountSpec, userBody } from "./account.js"
 import { publicJwkOf, tokenExpired } from "./jwt.js"
-import type { FakeState, PinState, Route } from "./state.js"
+import type { FakeState, HomeMember, PinState, Route } from "./state.js"
 import {
   type FakeRequest,
   type FakeResponse,
@@ -27,12 +27,19 @@ export interface FakeConfig {
   readonly journalLimit: number
   readonly lockoutAfter: number
   readonly lockoutMillis: number
+  /** Switches to Home users a minute before a 429 (the fake's own number: Plex publishes none). */
+  readonly homeSwitchBurst: number
 }
 
 const missingClientId = { code: 1000, message: "X-Plex-Client-Identifier is missing" }
 const badCredentials = { code: 1001, message: "User could not be authenticated" }
 
-const userXml = (body: ReturnType<typeof userBody>) =>
+type UserBody = Omit<ReturnType<typeof userBody>, "username" | "email"> & {
+  readonly username: string | null
+  readonly email: string | null
+}
+
+const userXml = (body: UserBody) =>
   xmlElement(
     "user",
     body,
@@ -40,8 +47,19 @@ const userXml = (body: ReturnType<typeof userBody>) =>
       `<entitlements>${body.entitlements.map((id) => xmlElement("entitlement", { id })).join("")}</entitlements>`
   )
 
-const userResponse = (request: FakeRequest, status: number, account: AccountSpec, token: string, now: number) => {
-  const body = userBody(account, token, Math.floor(now / 1000))
+// A managed Home user has no e-mail and no username of its own.
+const userResponse = (
+  request: FakeRequest,
+  status: number,
+  account: AccountSpec,
+  token: string,
+  now: number,
+  managed = false
+) => {
+  const body = {
+    ...userBody(account, token, Math.floor(now / 1000)),
+    ...(managed ? { username: null, email: null } : {})
+  }
   return negotiated(request, status, body, () => userXml(body))
 }
 
@@ -86,7 +104,15 @@ const signIn = (state: FakeState, config: FakeConfig, request: FakeRequest, now:
 }
 
 const user = (state: FakeState, request: FakeRequest, now: number): FakeResponse =>
-  withAccount(state, request, now, (account, value) => userResponse(request, 200, account, value, now))
+  withAccount(
+    state,
+    request,
+    now,
+    (account, value) => userResponse(request, 200, account, value, now, isManaged(state, account))
+  )
+
+const isManaged = (state: FakeState, account: AccountSpec) =>
+  state.home.some((h) => h.account === account && h.member.managed === true)
 
 const transientToken = (state: FakeState, request: FakeRequest, now: number): FakeResponse => {
   const account = state.pmsAccount(token(request), now)
@@ -205,6 +231,73 @@ const linkPin = (state: FakeState, request: FakeRequest, now: number): Effect.Ef
     })
   )
 
+// A Home: its admin (the first account) and its members, as python-plexapi,
+// PlexKit and @ctrl/plex read `GET /api/v2/home/users`. A managed user has
+// no e-mail and no username here: the fake's reading.
+const homeUser = (account: AccountSpec, member: HomeMember | undefined, admin: boolean) => ({
+  id: account.id,
+  uuid: account.uuid,
+  title: account.title,
+  username: member?.managed ? null : account.username,
+  email: member?.managed ? null : account.email,
+  friendlyName: account.title,
+  thumb: `https://plex.tv/users/${account.uuid}/avatar`,
+  hasPassword: !member?.managed,
+  restricted: member?.restricted ?? false,
+  admin,
+  guest: false,
+  protected: member?.pin !== undefined
+})
+
+const homeUsers = (state: FakeState, request: FakeRequest, now: number): FakeResponse =>
+  withAccount(state, request, now, () => {
+    const admin = state.accounts[0]!
+    const users = [homeUser(admin, undefined, true), ...state.home.map((h) => homeUser(h.account, h.member, false))]
+    return negotiated(
+      request,
+      200,
+      {
+        id: admin.id,
+        name: `${admin.title}'s Home`,
+        guestUserID: null,
+        guestEnabled: false,
+        subscription: admin.plexPass,
+        users
+      },
+      () => xmlElement("MediaContainer", { size: users.length }, users.map((u) => xmlElement("User", u)).join(""))
+    )
+  })
+
+const pinRequired = { code: 1041, message: "A valid PIN is required to perform this action" }
+const tooManySwitches = { code: 1002, message: "Too many requests" }
+
+// Switching to a Home user: that user's account body, with a token of its own.
+const switchHomeUser = (
+  state: FakeState,
+  config: FakeConfig,
+  request: FakeRequest,
+  path: string,
+  now: number
+): FakeResponse =>
+  withAccount(state, request, now, () => {
+    const uuid = decodeURIComponent(path.slice("/home/users/".length, -"/switch".length))
+    const admin = state.accounts[0]!
+    const found = admin.uuid === uuid
+      ? { account: admin, member: undefined }
+      : state.home.find((h) => h.account.uuid === uuid || String(h.account.id) === uuid)
+    if (found === undefined) return plexTvError(request, 404, { code: 1002, message: "Not found" })
+    state.switches = state.switches.filter((at) => now - at < 60_000)
+    if (state.switches.length >= config.homeSwitchBurst) {
+      return reply(429, JSON.stringify({ errors: [{ ...tooManySwitches, status: 429 }] }), "application/json", {
+        "retry-after": "60"
+      })
+    }
+    state.switches.push(now)
+    const pin = found.member?.pin
+    if (pin !== undefined && request.url.searchParams.get("pin") !== pin) return plexTvError(request, 403, pinRequired)
+    return userResponse(request, 201, found.account, state.issueToken(found.account), now, found.member?.managed)
+  })
+
 const resources = (state: FakeState, request: FakeRequest, now: number): FakeResponse =>
   withAccount(state, request, now, (account, value) => {
     const params = request.url.searchParams
@@ -284,6 +377,8 @@ export const plexTvRoute = (method: string, path: string): Route | undefined => 
   if (method === "GET" && path === "/user") return "user"
   if (method === "POST" && path === "/pins") return "createPin"
   if (method === "PUT" && path === "/pins/link") return "linkPin"
+  if (method === "GET" && path === "/home/users") return "homeUsers"
+  if (method === "POST" && /^\/home\/users\/[^/]+\/switch$/.test(path)) return "switchHomeUser"
   if (method === "GET" && /^\/pins\/[^/]+$/.test(path)) return "getPin"
   if (method === "GET" && path === "/resources") return "resources"
   if (method === "GET" && path === "/ping") return "ping"
@@ -333,7 +428,7 @@ export const answer = (
       case "jwtKeys":
         return Effect.promise(() => state.jwt.published())
       default:
-        return Effect.succeed(answerNow(state, config, route, request, now))
+        return Effect.succeed(answerNow(state, config, route, request, path, now))
     }
   })
 
@@ -342,6 +437,7 @@ const answerNow = (
   config: FakeConfig,
   route: Exclude<Route, "getPin" | "linkPin" | "registerKey" | "jwtNonce" | "exchangeJwt" | "jwtKeys">,
   request: FakeRequest,
+  path: string,
   now: number
 ): FakeResponse => {
   switch (route) {
@@ -349,6 +445,10 @@ const answerNow = (
       return createPin(state, request, now)
     case "resources":
       return resources(state, request, now)
+    case "homeUsers":
+      return homeUsers(state, request, now)
+    case "switchHomeUser":
+      return switchHomeUser(state, config, request, path, now)
     case "ping":
       return withAccount(state, request, now, () => reply(200, "{}", "application/json"))
     case "signout":

@@ -25,6 +25,8 @@ export type Route =
   | "exchangeJwt"
   | "jwtKeys"
   | "linkPin"
+  | "homeUsers"
+  | "switchHomeUser"
 
 /** How one connection of the fake server behaves. Public as `PlexFake.ConnectionBehavior`. */
 export type ConnectionBehavior =
@@ -56,6 +58,16 @@ export interface PinState {
   readonly jwk: jose.JWK | undefined
   claimedBy: AccountSpec | undefined
   token: string | undefined
+}
+
+/** A member of the fake's Home, by username among its accounts. Public as `PlexFake.HomeMember`. */
+export interface HomeMember {
+  readonly username: string
+  /** The profile's PIN: switching to it needs this PIN. */
+  readonly pin?: string | undefined
+  readonly restricted?: boolean | undefined
+  /** A managed user: no e-mail, and no password of its own. */
+  readonly managed?: boolean | undefined
 }
 
 /** Public as `PlexFake.Fault`. */
@@ -116,6 +128,10 @@ export class FakeState {
   readonly behaviors = new Map<string, ConnectionBehavior>()
   readonly connections: ReadonlyArray<ConnectionSpec>
   readonly jwt: JwtState
+  /** The Home's members besides its admin (the first account). */
+  readonly home: ReadonlyArray<{ readonly member: HomeMember; readonly account: AccountSpec }>
+  /** When each switch to a Home user happened, for the rate limit. */
+  switches: Array<number> = []
   epoch = 0
   private counter = 0
   private pinCounter = 100_000
@@ -124,10 +140,16 @@ export class FakeState {
     accounts: ReadonlyArray<AccountSpec>,
     sources: ReadonlyArray<SourceSpec>,
     connections: ReadonlyArray<ConnectionSpec>,
-    jwtConfig: JwtConfig
+    jwtConfig: JwtConfig,
+    home: ReadonlyArray<HomeMember> = []
   ) {
     this.jwt = new JwtState(jwtConfig, this.tokens)
     this.accounts = [...accounts]
+    this.home = home.map((member) => {
+      const account = this.findAccount(member.username)
+      if (account === undefined) throw new Error(`PlexFake has no account "${member.username}" for its Home`)
+      return { member, account }
+    })
     this.sources = sources
     this.connections = connections
     this.longestFirst = [...connections].sort((x, y) => y.uri.length - x.uri.length)
