@@ -3,6 +3,7 @@
  * and demo (the main job), each against a real Plex when one is configured
  * and against the embedded fake otherwise.
  */
+import * as Home from "@effect-plex/client/Home"
 import * as Jwt from "@effect-plex/client/Jwt"
 import * as KeyStore from "@effect-plex/client/KeyStore"
 import * as Pin from "@effect-plex/client/Pin"
@@ -218,6 +219,53 @@ const transientToken = Command.make(
     )
 ).pipe(Command.withDescription("Get a short-lived token from the Plex Media Server"))
 
+const homeList = Command.make(
+  "home",
+  common,
+  (flags) =>
+    withPlex(
+      flags,
+      "token",
+      () => Effect.flatMap(Home.getUsers().pipe(Retry.retry()), (users) => Output.homeUsers(flags, users))
+    )
+).pipe(
+  Command.withDescription("List the users of your Plex Home")
+)
+
+// A Home user by title, username or uuid, as `home` lists them.
+const findHomeUser = (users: ReadonlyArray<Home.HomeUser>, wanted: string) =>
+  users.find((u) =>
+    u.uuid === wanted ||
+    [u.title, u.username].some((name) => Option.exists(name, (n) => n.toLowerCase() === wanted.toLowerCase()))
+  )
+
+const homeSwitch = Command.make("switch", {
+  ...common,
+  user: Args.text({ name: "user" }).pipe(Args.withDescription("The Home user's title, username or uuid")),
+  pinStdin: Options.boolean("pin-stdin").pipe(
+    Options.withDescription("Read the profile's PIN from standard input instead of prompting")
+  )
+}, (flags) =>
+  withPlex(flags, "token", () =>
+    Effect.gen(function*() {
+      const users = yield* Home.getUsers().pipe(Retry.retry())
+      const user = findHomeUser(users, flags.user)
+      if (user === undefined) {
+        return yield* new UsageError({
+          message: visible(`no Home user '${flags.user}': \`effect-plex home\` lists them`)
+        })
+      }
+      const pin = !user.protected
+        ? undefined
+        : flags.pinStdin
+        ? yield* Prompts.secretFromStdin("PIN")
+        : yield* Prompts.secret("PIN")
+      const switched = yield* Home.switchUser(user, { pin })
+      yield* Output.account(flags, "Switched to", switched.account)
+    }))).pipe(Command.withDescription("Act as a user of your Plex Home; asks for the profile's PIN when it has one"))
+
+const home = homeList.pipe(Command.withSubcommands([homeSwitch]))
+
 const sourceInfo = Command.make("source-info", {
   ...common,
   source: Args.text({ name: "source" }).pipe(Args.withDescription("e.g. server://<machineIdentifier>"))
@@ -406,6 +454,7 @@ export const command = Command.make("effect-plex").pipe(
     transientToken,
     sourceInfo,
     servers,
+    home,
     pingCommand,
     signout,
     demo

@@ -37,6 +37,7 @@ const hints: Record<string, (error: any) => string> = {
   JwtVerificationFailed: (e) => `${e.message}: do not use that Plex; check --plex-tv-url and PLEX_CLIENTS_URL`,
   KeyStoreError: (e) => e.message,
   PinExpired: () => "The PIN expired before it was approved: run `effect-plex login` again",
+  HomePinRequired: () => "That Home profile needs its PIN, and none or a wrong one was given: run again and enter it",
   NoConnection: (e) => `${e.message}: check the server is on, and that this machine can reach one of its addresses`,
   NoInput: (e) =>
     e.tooLong === true

@@ -2,6 +2,7 @@
  * What the commands print: a short table for people, or one JSON document
  * with `--json`. Tokens are shown only when asked for (`--show-token`).
  */
+import type { HomeUser } from "@effect-plex/client/Home"
 import type { DeviceKey, PlexJwt } from "@effect-plex/client/Jwt"
 import type { Resource } from "@effect-plex/client/Resource"
 import type { ConnectedServer, Probe } from "@effect-plex/client/ServerConnection"
@@ -31,8 +32,9 @@ const tokenText = (token: Redacted.Redacted<string>, flags: OutputFlags) =>
 
 // Titles and values hold what servers sent: each is made visible here.
 const table = (title: string, rows: ReadonlyArray<readonly [string, string]>) => {
-  const width = Math.max(...rows.map(([k]) => k.length))
-  return [visible(title), ...rows.map(([k, v]) => `  ${k.padEnd(width)}  ${visible(v)}`)].join("\n")
+  const shown = rows.map(([k, v]) => [visible(k), visible(v)] as const)
+  const width = Math.max(...shown.map(([k]) => k.length))
+  return [visible(title), ...shown.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`)].join("\n")
 }
 
 const orDash = (value: Option.Option<string>) => Option.getOrElse(value, () => "-")
@@ -161,4 +163,29 @@ export const servers = (
             )
         })
       ).join("\n\n") || "No servers."
+    )
+
+/** The users of a Plex Home, one a line. */
+export const homeUsers = (flags: OutputFlags, users: ReadonlyArray<HomeUser>) =>
+  flags.json
+    ? Console.log(json(users.map((u) => ({
+      uuid: u.uuid,
+      title: Option.getOrNull(u.title),
+      username: Option.getOrNull(u.username),
+      admin: u.admin,
+      protected: u.protected,
+      restricted: u.restricted,
+      managed: Option.isNone(u.email)
+    }))))
+    : Console.log(
+      users.length === 0 ? "No Home users." : table(
+        "Plex Home",
+        users.map((u) =>
+          [
+            orDash(u.title),
+            [u.admin ? "admin" : "", u.protected ? "PIN" : "", u.restricted ? "restricted" : "", u.uuid]
+              .filter((s) => s !== "").join("  ")
+          ] as const
+        )
+      )
     )

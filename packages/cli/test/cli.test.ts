@@ -146,6 +146,39 @@ describe("effect-plex CLI", () => {
     30_000
   )
 
+  it.scopedLive(
+    "home switch to a protected profile reads its PIN from stdin; a wrong one fails in one line, never shown",
+    () =>
+      Effect.gen(function*() {
+        const fake = yield* PlexFake.serve({
+          accounts: [{ username: "parent", password: "pw-parent" }, { username: "partner", password: "pw-partner" }],
+          home: [{ username: "partner", pin: "4711" }]
+        })
+        const env = {
+          ...against(fake),
+          PLEX_TOKEN: Redacted.value(yield* fake.issueToken("parent")),
+          PLEX_CLIENT_IDENTIFIER: "cli-tests"
+        }
+        const right = yield* cli(["home", "switch", "partner", "--pin-stdin"], {
+          home: freshHome(),
+          input: "4711\n",
+          env
+        })
+        assert.strictEqual(right.code, 0, right.stderr)
+        assert.include(right.stdout, "Switched to")
+        const wrong = yield* cli(["home", "switch", "partner", "--pin-stdin"], {
+          home: freshHome(),
+          input: "9382\n",
+          env
+        })
+        assert.strictEqual(wrong.code, 1)
+        assert.include(wrong.stderr, "needs its PIN")
+        assert.strictEqual(wrong.stderr.trim().split("\n").length, 1, wrong.stderr)
+        for (const run of [right, wrong]) assert.notMatch(run.stdout + run.stderr, /4711|9382/)
+      }),
+    30_000
+  )
+
   it.scopedLive("reads at most 64 KiB of a password from stdin, and stops reading there", () =>
     Effect.gen(function*() {
       const fake = yield* PlexFake.serve()

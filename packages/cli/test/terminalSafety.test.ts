@@ -11,17 +11,16 @@ import { SourceDevice } from "@effect-plex/client/SourceConnection"
 import { TransientToken } from "@effect-plex/client/TransientToken"
 import { UserPlexAccount } from "@effect-plex/client/UserPlexAccount"
 import * as PlexFake from "@effect-plex/testing/PlexFake"
-import * as NodeContext from "@effect/platform-node/NodeContext"
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
-import { Cause, type Console, DateTime, Effect, Either, Exit, Layer, Option, Redacted, Schema } from "effect"
+import { Cause, DateTime, Effect, Either, Exit, Layer, Option, Redacted, Schema } from "effect"
 import * as fc from "fast-check"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import * as Cli from "../src/Cli.js"
 import { oneLine } from "../src/ErrorReport.js"
 import * as Output from "../src/Output.js"
 import { json, visible } from "../src/SafeText.js"
+import { capture, runCli } from "./support/inProcess.js"
 
 // Every control but the line breaks the CLI's own layout writes.
 const obeyed = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/
@@ -54,22 +53,6 @@ const controls = fc.constantFrom(
   "\u2028"
 )
 const text = fc.string({ unit: fc.oneof(controls, fc.constantFrom("a", "]", "[", "5", ";", "\\", "é")), maxLength: 30 })
-
-/** A console that keeps what the CLI prints. */
-const capture = () => {
-  const lines: Array<string> = []
-  const keep = (...args: ReadonlyArray<unknown>) => void lines.push(args.map(String).join(" "))
-  const console = Effect.map(Effect.console, (c): Console.Console => ({
-    ...c,
-    log: (...args) => Effect.sync(() => keep(...args)),
-    error: (...args) => Effect.sync(() => keep(...args)),
-    unsafe: { ...c.unsafe, log: keep, error: keep }
-  }))
-  return {
-    lines,
-    run: <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.flatMap(console, (c) => Effect.withConsole(self, c))
-  }
-}
 
 const key = await Effect.runPromise(Jwt.generateKey())
 
@@ -177,38 +160,7 @@ describe("terminal safety", () => {
       fs.rmSync(home, { recursive: true, force: true })
     })
 
-    // The CLI reads its settings from the environment, as a user's shell sets it.
-    const run = (fake: PlexFake.PlexFakeService, token: Redacted.Redacted<string>, args: ReadonlyArray<string>) => {
-      const printed = capture()
-      const env = {
-        PLEX_TV_URL: fake.plexTvUrl,
-        PLEX_CLIENTS_URL: fake.clientsUrl,
-        PLEX_SERVER_URL: fake.serverUrl,
-        PLEX_TOKEN: Redacted.value(token),
-        PLEX_CLIENT_IDENTIFIER: "safety-tests"
-      }
-      return Effect.acquireUseRelease(
-        Effect.sync(() => {
-          const before = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]))
-          Object.assign(process.env, env)
-          return before
-        }),
-        () =>
-          Cli.run(["node", "effect-plex", ...args]).pipe(
-            printed.run,
-            Effect.provide(NodeContext.layer),
-            Effect.exit,
-            Effect.map((exit) => ({ exit, lines: printed.lines }))
-          ),
-        (before) =>
-          Effect.sync(() => {
-            for (const [k, v] of Object.entries(before)) {
-              if (v === undefined) delete process.env[k]
-              else process.env[k] = v
-            }
-          })
-      )
-    }
+    const run = runCli
 
     it.scopedLive("whoami, as a table and as --json, and a failure whose Plex message (JSON or XML) carries escapes", () =>
       Effect.gen(function*() {

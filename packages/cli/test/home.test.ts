@@ -1,0 +1,56 @@
+/** `effect-plex home` and `effect-plex home switch`, in process, against a fake Plex with a Home. */
+import * as PlexFake from "@effect-plex/testing/PlexFake"
+import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
+import { Effect, Exit } from "effect"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import { runCli } from "./support/inProcess.js"
+
+const household: PlexFake.PlexFakeOptions = {
+  accounts: [
+    { username: "parent", password: "pw-parent" },
+    { username: "kid", password: "pw-kid", title: "Kid" },
+    { username: "partner", password: "pw-partner", title: "Partner \u001b]0;owned\u0007" }
+  ],
+  home: [{ username: "kid", managed: true, restricted: true }, { username: "partner", pin: "4711" }]
+}
+
+describe("effect-plex home", () => {
+  const config = fs.mkdtempSync(path.join(os.tmpdir(), "effect-plex-home-"))
+  const saved = process.env["XDG_CONFIG_HOME"]
+  beforeAll(() => void (process.env["XDG_CONFIG_HOME"] = config))
+  afterAll(() => {
+    if (saved === undefined) delete process.env["XDG_CONFIG_HOME"]
+    else process.env["XDG_CONFIG_HOME"] = saved
+    fs.rmSync(config, { recursive: true, force: true })
+  })
+
+  it.scopedLive("lists the Home's users, as a table and as --json, names made safe to print", () =>
+    Effect.gen(function*() {
+      const fake = yield* PlexFake.serve(household)
+      const token = yield* fake.issueToken("parent")
+      const table = yield* runCli(fake, token, ["home"])
+      assert.isTrue(Exit.isSuccess(table.exit))
+      const text = table.lines.join("\n")
+      assert.include(text, "Kid")
+      assert.match(text, /Partner ␛\]0;owned␇\s+PIN/)
+      assert.notInclude(text, "\u001b")
+      const json = yield* runCli(fake, token, ["home", "--json"])
+      const users = JSON.parse(json.lines.join("")) as Array<{ title: string; protected: boolean; managed: boolean }>
+      assert.deepStrictEqual(users.map((u) => [u.protected, u.managed]), [[false, false], [false, true], [true, false]])
+    }))
+
+  // A protected profile's PIN is read from a terminal or a pipe: cli.test.ts runs that through the binary.
+  it.scopedLive("home switch: a user without a PIN at once, by name; an unknown name is a usage error", () =>
+    Effect.gen(function*() {
+      const fake = yield* PlexFake.serve(household)
+      const token = yield* fake.issueToken("parent")
+      const kid = yield* runCli(fake, token, ["home", "switch", "kid"])
+      assert.isTrue(Exit.isSuccess(kid.exit))
+      assert.include(kid.lines.join("\n"), "Switched to")
+      const unknown = yield* runCli(fake, token, ["home", "switch", "nobody"])
+      assert.isTrue(Exit.isFailure(unknown.exit))
+      if (Exit.isFailure(unknown.exit)) assert.include(String(unknown.exit.cause), "no Home user 'nobody'")
+    }))
+})
