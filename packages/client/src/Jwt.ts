@@ -349,7 +349,8 @@ const verify = (
     if (result._tag === "Left") return yield* failed(result.left)
     const payload = result.right.payload
     const aud = audience(payload.aud)
-    if (!aud.includes("plex.tv") || !aud.includes(clientIdentifier)) return yield* failed("audience")
+    // python-plexapi takes either audience, @ctrl/plex wants both; the thumbprint binds the token to our key.
+    if (!aud.includes("plex.tv") && !aud.includes(clientIdentifier)) return yield* failed("audience")
     if (payload["thumbprint"] !== key.kid) return yield* failed("thumbprint")
     if (!isDateSeconds(payload.exp) || !isDateSeconds(payload.iat)) return yield* failed("malformed")
     if (payload.iat * 1000 > now + 60_000) return yield* failed("issuedAt")

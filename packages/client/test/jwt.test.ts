@@ -224,7 +224,7 @@ describe("Jwt.exchange verifies the Plex JWT before handing it out", () => {
   })
   const cases: ReadonlyArray<Case> = [
     { check: "issuer", claims: (kid, now) => ({ ...good(kid, now), iss: "evil.example" }) },
-    { check: "audience", claims: (kid, now) => ({ ...good(kid, now), aud: ["plex.tv"] }) },
+    { check: "audience", claims: (kid, now) => ({ ...good(kid, now), aud: ["someone-else"] }) },
     { check: "thumbprint", claims: (_, now) => good("another-key", now) },
     { check: "expiry", claims: (kid, now) => ({ ...good(kid, now), iat: now - 8 * 86400, exp: now - 86400 }) },
     { check: "issuedAt", claims: (kid, now) => ({ ...good(kid, now), iat: now + 120 }) },
