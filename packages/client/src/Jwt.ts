@@ -177,16 +177,6 @@ const postJwk = run<PublicJwk, void, void, CommonError | JwtRejected | MissingCr
   refine: rejected
 })
 
-const getNonce = run<void, { readonly nonce: string }, string, CommonError>({
-  name: "getJwtNonce",
-  target: "clients",
-  method: "GET",
-  path: "/auth/nonce",
-  token: "never",
-  success: Schema.Struct({ nonce: Schema.String }),
-  extract: (body) => body.nonce
-})
-
 const postDeviceJwt = run<
   string,
   { readonly auth_token: Redacted.Redacted<string> },
@@ -401,7 +391,7 @@ const exchangeWith = (
       return yield* new InvalidInput({ operation: "exchange", field: "scopes", reason: "is empty" })
     }
     const credentials = yield* PlexCredentials
-    const nonce = yield* getNonce()
+    const nonce = yield* deviceJwt.fetchNonce()
     const now = yield* Clock.currentTimeMillis
     const signed = yield* deviceJwt.sign("exchange", key, credentials.clientIdentifier, {
       nonce,

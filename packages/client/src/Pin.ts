@@ -183,17 +183,24 @@ const getJwtPin = run<{ readonly id: number; readonly deviceJwt: string }, Pin, 
   refine: (error, { id }) => pinNotFound(error, id)
 })
 
-// A poll of a JWT PIN carries a device JWT signed with the PIN's key.
-const fetchPin = (pin: Pin, given: DeviceKey | undefined) => {
+// A poll of a JWT PIN carries a device JWT signed with the PIN's key, over a
+// fresh nonce; as python-plexapi does, one serves every poll while it lives.
+const pinFetcher = (pin: Pin, given: DeviceKey | undefined) => {
   const key = given ?? jwtPins.get(pin)
   if (key === undefined) return getPin(pin.id)
+  let signed: { readonly jwt: string; readonly renewAt: number } | undefined
   return Effect.gen(function*() {
-    const credentials = yield* PlexCredentials
     const now = yield* Clock.currentTimeMillis
-    const signed = yield* deviceJwt.sign("getPin", key, credentials.clientIdentifier, {
-      scope: deviceJwt.allScopes.join(",")
-    }, now)
-    return yield* getJwtPin({ id: pin.id, deviceJwt: signed })
+    if (signed === undefined || now >= signed.renewAt) {
+      const { clientIdentifier } = yield* PlexCredentials
+      const nonce = yield* deviceJwt.fetchNonce()
+      const jwt = yield* deviceJwt.sign("getPin", key, clientIdentifier, {
+        nonce,
+        scope: deviceJwt.allScopes.join(",")
+      }, now)
+      signed = { jwt, renewAt: now + deviceJwt.deviceJwtLifetime - 30_000 }
+    }
+    return yield* getJwtPin({ id: pin.id, deviceJwt: signed.jwt })
   })
 }
 
@@ -332,9 +339,10 @@ const makePoller = (pin: Pin, key: DeviceKey | undefined) =>
       Clock.currentTimeMillis,
       (now) => now >= expiresAt ? Effect.fail(expiredError(pin)) : Effect.succeed(now)
     )
+    const fetchPin = pinFetcher(pin, key)
     const once = Effect.zipRight(
       checkExpiry,
-      fetchPin(pin, key).pipe(
+      fetchPin.pipe(
         Retry.withPolicy(Retry.transient),
         Effect.flatMap((answer): Effect.Effect<Option.Option<Pin>, SchemaMismatch | PinExpired> => {
           const wrong = mismatch(pin, answer, clientIdentifier)

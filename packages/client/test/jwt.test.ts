@@ -11,6 +11,7 @@ import {
   Option,
   Queue,
   Redacted,
+  Schedule,
   Schema,
   Stream,
   TestClock
@@ -615,6 +616,24 @@ describe("JWT PIN login", () => {
         const polls = journal.filter((e) => e.path.startsWith(`/api/v2/pins/${pin.id}`))
         assert.isAtLeast(polls.length, 1)
         for (const poll of polls) assert.strictEqual(poll.path, `/api/v2/pins/${pin.id}?deviceJWT=<redacted>`)
+      })
+    ))
+
+  it.effect("JWT PIN polls sign over a nonce, one device JWT for every poll while it lives, a new one after", () =>
+    withFake((fake) =>
+      Effect.gen(function*() {
+        const key = yield* Jwt.generateKey()
+        const pin = yield* Pin.createPin({ key }).pipe(Effect.provide(credentials()))
+        const everyMinute = { schedule: Schedule.spaced("1 minute") }
+        const waiting = yield* Effect.fork(Pin.waitForToken(pin, everyMinute).pipe(Effect.provide(credentials())))
+        yield* joinAdvancing(yield* Effect.fork(TestClock.sleep("6 minutes")), "1 minute")
+        yield* fake.claimPin(pin.id, "demo")
+        yield* joinAdvancing(waiting, "1 minute")
+        const paths = yield* pathsOf(fake)
+        const polls = paths.filter((p) => p.startsWith(`/api/v2/pins/${pin.id}`)).length
+        assert.isAtLeast(polls, 6)
+        // 6 minutes of polls: a nonce at the start, and one when the first device JWT was near its end.
+        assert.strictEqual(paths.filter((p) => p === "/api/v2/auth/nonce").length, 2)
       })
     ))
 

@@ -6,10 +6,14 @@
  *
  * @internal
  */
+import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
 import type * as JoseModule from "jose"
-import { InvalidInput } from "../PlexError.js"
+import type { PlexCredentials } from "../PlexCredentials.js"
+import { type CommonError, InvalidInput } from "../PlexError.js"
+import { run } from "./pipeline.js"
 
 type Jose = typeof JoseModule
 
@@ -67,6 +71,25 @@ export interface DeviceClaims {
   readonly scope: string
 }
 
+/** How long a device JWT lives. @internal */
+export const deviceJwtLifetime = 5 * 60 * 1000
+
+/** `GET {clients}/auth/nonce`: a nonce for a device JWT, valid 5 minutes. @internal */
+export const fetchNonce: () => Effect.Effect<string, CommonError, HttpClient.HttpClient | PlexCredentials> = run<
+  void,
+  { readonly nonce: string },
+  string,
+  CommonError
+>({
+  name: "getJwtNonce",
+  target: "clients",
+  method: "GET",
+  path: "/auth/nonce",
+  token: "never",
+  success: Schema.Struct({ nonce: Schema.NonEmptyString }),
+  extract: (body) => body.nonce
+})
+
 /** A device JWT valid for 5 minutes from `nowMillis`, signed EdDSA with `kid` in its header. @internal */
 export const sign = (
   operation: string,
@@ -87,7 +110,7 @@ export const sign = (
         .setIssuer(clientIdentifier)
         .setAudience("plex.tv")
         .setIssuedAt(iat)
-        .setExpirationTime(iat + 5 * 60)
+        .setExpirationTime(iat + deviceJwtLifetime / 1000)
         .sign(await signingKey(key))
     },
     catch: () => new InvalidInput({ operation, field: "key", reason: "is not a usable Ed25519 private key" })
