@@ -1,11 +1,8 @@
 /** `effect-plex home` and `effect-plex home switch`, in process, against a fake Plex with a Home. */
 import * as PlexFake from "@effect-plex/testing/PlexFake"
-import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
+import { assert, describe, it } from "@effect/vitest"
 import { Effect, Exit } from "effect"
-import * as fs from "node:fs"
-import * as os from "node:os"
-import * as path from "node:path"
-import { runCli } from "./support/inProcess.js"
+import { runCli, useConfigHome } from "./support/inProcess.js"
 
 const household: PlexFake.PlexFakeOptions = {
   accounts: [
@@ -17,14 +14,7 @@ const household: PlexFake.PlexFakeOptions = {
 }
 
 describe("effect-plex home", () => {
-  const config = fs.mkdtempSync(path.join(os.tmpdir(), "effect-plex-home-"))
-  const saved = process.env["XDG_CONFIG_HOME"]
-  beforeAll(() => void (process.env["XDG_CONFIG_HOME"] = config))
-  afterAll(() => {
-    if (saved === undefined) delete process.env["XDG_CONFIG_HOME"]
-    else process.env["XDG_CONFIG_HOME"] = saved
-    fs.rmSync(config, { recursive: true, force: true })
-  })
+  useConfigHome("effect-plex-home-")
 
   it.scopedLive("lists the Home's users, as a table and as --json, names made safe to print", () =>
     Effect.gen(function*() {

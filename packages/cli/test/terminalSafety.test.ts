@@ -11,16 +11,13 @@ import { SourceDevice } from "@effect-plex/client/SourceConnection"
 import { TransientToken } from "@effect-plex/client/TransientToken"
 import { UserPlexAccount } from "@effect-plex/client/UserPlexAccount"
 import * as PlexFake from "@effect-plex/testing/PlexFake"
-import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
+import { assert, describe, it } from "@effect/vitest"
 import { Cause, DateTime, Effect, Either, Exit, Layer, Option, Redacted, Schema } from "effect"
 import * as fc from "fast-check"
-import * as fs from "node:fs"
-import * as os from "node:os"
-import * as path from "node:path"
 import { oneLine } from "../src/ErrorReport.js"
 import * as Output from "../src/Output.js"
 import { json, visible } from "../src/SafeText.js"
-import { capture, runCli } from "./support/inProcess.js"
+import { capture, runCli, useConfigHome } from "./support/inProcess.js"
 
 // Every control but the line breaks the CLI's own layout writes.
 const obeyed = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/
@@ -151,14 +148,7 @@ describe("terminal safety", () => {
     })))
 
   describe("the commands against a fake Plex whose account and errors carry escapes", () => {
-    const home = fs.mkdtempSync(path.join(os.tmpdir(), "effect-plex-safety-"))
-    const saved = process.env["XDG_CONFIG_HOME"]
-    beforeAll(() => void (process.env["XDG_CONFIG_HOME"] = home))
-    afterAll(() => {
-      if (saved === undefined) delete process.env["XDG_CONFIG_HOME"]
-      else process.env["XDG_CONFIG_HOME"] = saved
-      fs.rmSync(home, { recursive: true, force: true })
-    })
+    useConfigHome("effect-plex-safety-")
 
     const run = runCli
 

@@ -7,8 +7,24 @@
  */
 import type * as PlexFake from "@effect-plex/testing/PlexFake"
 import * as NodeContext from "@effect/platform-node/NodeContext"
+import { afterAll, beforeAll } from "@effect/vitest"
 import { type Console, Effect, type Exit, Redacted } from "effect"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
 import * as Cli from "../../src/Cli.js"
+
+/** A config home of its own for the tests of this file (`XDG_CONFIG_HOME`), removed after them. */
+export const useConfigHome = (prefix: string) => {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), prefix))
+  const saved = process.env["XDG_CONFIG_HOME"]
+  beforeAll(() => void (process.env["XDG_CONFIG_HOME"] = home))
+  afterAll(() => {
+    if (saved === undefined) delete process.env["XDG_CONFIG_HOME"]
+    else process.env["XDG_CONFIG_HOME"] = saved
+    fs.rmSync(home, { recursive: true, force: true })
+  })
+}
 
 /** A console that keeps what the CLI prints, each call one line. */
 export const capture = () => {
