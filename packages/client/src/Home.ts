@@ -23,11 +23,12 @@
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
-import * as Redacted from "effect/Redacted"
+import type * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import { run } from "./internal/pipeline.js"
 import { boolWithDefault, IntLike, itemsOf, optionalOption } from "./internal/schemas.js"
+import { reveal } from "./internal/secrets.js"
+import { hasPlexCode } from "./internal/status.js"
 import { type InvalidCredentials, PlexCredentials, withToken } from "./PlexCredentials.js"
 import { type CommonError, HomePinRequired, type InvalidInput, type MissingCredential } from "./PlexError.js"
 import { UserPlexAccount } from "./UserPlexAccount.js"
@@ -120,11 +121,7 @@ export interface SwitchedUser {
   readonly credentials: Layer.Layer<PlexCredentials>
 }
 
-const pinOf = (options: SwitchOptions) =>
-  options.pin === undefined ? undefined : Redacted.isRedacted(options.pin) ? Redacted.value(options.pin) : options.pin
-
-const hasPinCode = (errors: ReadonlyArray<{ readonly code: Option.Option<number> }>) =>
-  errors.some((detail) => Option.contains(detail.code, 1041))
+const pinOf = (options: SwitchOptions) => options.pin === undefined ? undefined : reveal(options.pin)
 
 const postSwitch = run<
   { readonly uuid: string; readonly options: SwitchOptions },
@@ -145,7 +142,7 @@ const postSwitch = run<
   success: UserPlexAccount,
   // plex.tv answers a missing or wrong PIN with 403 and code 1041.
   refine: (error) =>
-    (error.status === 403 || error.status === 401) && hasPinCode(error.errors)
+    (error.status === 403 || error.status === 401) && hasPlexCode(error, 1041)
       ? new HomePinRequired({ operation: error.operation, status: error.status, errors: error.errors })
       : undefined
 })

@@ -34,11 +34,9 @@ import {
   PinExpired,
   PinNotClaimed,
   PinNotFound,
-  RateLimited,
   SchemaIssue,
   SchemaMismatch,
-  type StatusError,
-  UnexpectedStatus
+  type StatusError
 } from "./PlexError.js"
 import * as Retry from "./Retry.js"
 
@@ -323,9 +321,6 @@ const mismatch = (asked: Pin, answer: Pin, clientIdentifier: string): SchemaMism
   })
 }
 
-const retryAfterOf = (error: unknown): Option.Option<Duration.Duration> =>
-  error instanceof RateLimited || error instanceof UnexpectedStatus ? error.retryAfter : Option.none()
-
 // One poll, as the wait sees it. A poll that fails for a passing reason (a
 // 503, a 429, a dropped connection) is retried under the usual policy and,
 // if it still fails, brings no news: the wait goes on until the PIN expires,
@@ -348,11 +343,11 @@ const makePoller = (pin: Pin, key: DeviceKey | undefined) =>
           const wrong = mismatch(pin, answer, clientIdentifier)
           if (wrong !== undefined) return Effect.fail(wrong)
           if (Option.isSome(answer.authToken)) return Effect.succeed(Option.some(answer))
-          expiresAt = Option.isSome(answer.expiresAt) ? expiryOf(answer, expiresAt) : expiresAt
+          expiresAt = Option.match(answer.expiresAt, { onNone: () => expiresAt, onSome: DateTime.toEpochMillis })
           return Effect.as(checkExpiry, Option.some(answer))
         }),
         Effect.catchIf(Retry.isTransient, (error) =>
-          Option.match(retryAfterOf(error), {
+          Option.match(Retry.retryAfter(error), {
             onNone: () => Effect.succeed(Option.none<Pin>()),
             onSome: (wait) =>
               Effect.flatMap(

@@ -13,6 +13,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
+import { reveal } from "./internal/secrets.js"
 import type { CommonError } from "./PlexError.js"
 
 /**
@@ -137,7 +138,7 @@ const checkUrl = (field: string, input: string | URL): Effect.Effect<string, Inv
 // A token is sent as it is, so it must be what every transport accepts in a
 // header; Plex's tokens (and JWTs) are printable ASCII without spaces.
 const checkToken = (token: Redacted.Redacted<string> | string) => {
-  const value = Redacted.isRedacted(token) ? Redacted.value(token) : token
+  const value = reveal(token)
   if (value.length === 0) {
     return Effect.fail(new InvalidCredentials({ field: "token", reason: "is empty" }))
   }

@@ -59,7 +59,14 @@ export const isTransient = (error: unknown): boolean => {
   }
 }
 
-const retryAfter = (error: unknown): Option.Option<Duration.Duration> =>
+/**
+ * The wait a failure asks for: the `Retry-After` of a 429 (`RateLimited`) or
+ * of a 503 (`UnexpectedStatus`), if the server sent one.
+ *
+ * @since 0.2.0
+ * @category getters
+ */
+export const retryAfter = (error: unknown): Option.Option<Duration.Duration> =>
   error instanceof RateLimited || error instanceof UnexpectedStatus ? error.retryAfter : Option.none()
 
 const defaultMaxRetryAfter = Duration.seconds(60)

@@ -6,9 +6,10 @@
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as Effect from "effect/Effect"
-import * as Option from "effect/Option"
-import * as Redacted from "effect/Redacted"
+import type * as Redacted from "effect/Redacted"
 import { run } from "./internal/pipeline.js"
+import { reveal } from "./internal/secrets.js"
+import { hasPlexCode } from "./internal/status.js"
 import { accountFromXml } from "./internal/xml.js"
 import type { PlexCredentials } from "./PlexCredentials.js"
 import {
@@ -45,19 +46,16 @@ export interface SignInRequest {
  */
 export type SignInError = CommonError | VerificationCodeRequired | SignInLockedOut | InvalidInput
 
-const hasCode = (error: StatusError, code: number) => error.errors.some((detail) => Option.contains(detail.code, code))
-
 // The same 401 covers a wrong password, a missing code and a lock-out: only
 // Plex's code tells them apart.
 const refine = (error: StatusError) => {
   if (error._tag !== "BadRequest" && error._tag !== "Unauthorized") return undefined
-  if (hasCode(error, 1031)) return new SignInLockedOut(error)
-  if (hasCode(error, 1029)) return new VerificationCodeRequired(error)
+  if (hasPlexCode(error, 1031)) return new SignInLockedOut(error)
+  if (hasPlexCode(error, 1029)) return new VerificationCodeRequired(error)
   return undefined
 }
 
-const password = (request: SignInRequest) =>
-  Redacted.isRedacted(request.password) ? Redacted.value(request.password) : request.password
+const password = (request: SignInRequest) => reveal(request.password)
 
 /**
  * `POST {plex.tv}/users/signin`, form-encoded. The password goes only into

@@ -10,9 +10,14 @@
  *
  * @internal
  */
+import * as Redacted from "effect/Redacted"
 
 /** @internal */
 export const tokenHeaderName = "x-plex-token"
+
+/** A secret's text, whether the caller gave it `Redacted` or plain. @internal */
+export const reveal = (secret: Redacted.Redacted<string> | string): string =>
+  Redacted.isRedacted(secret) ? Redacted.value(secret) : secret
 
 /** @internal */
 export const withheld = "withheld: it contained a credential"

@@ -37,6 +37,10 @@ const readDetails = (response: HttpClientResponse.HttpClientResponse): Effect.Ef
 const scrubbed = (stamp: Stamp, details: ReadonlyArray<PlexErrorDetail>) =>
   details.map((detail) => new PlexErrorDetail({ ...detail, message: Option.map(detail.message, stamp.scrub) }))
 
+/** Whether Plex's `errors[]` name `code` (1029 on sign-in, 1041 on a Home switch, …). @internal */
+export const hasPlexCode = (error: { readonly errors: ReadonlyArray<PlexErrorDetail> }, code: number): boolean =>
+  error.errors.some((detail) => Option.contains(detail.code, code))
+
 // Older plex.tv endpoints answer a de-authorized token (a password reset
 // with "sign out all devices") with 422 and "Invalid token".
 const invalidToken = (details: ReadonlyArray<PlexErrorDetail>) =>

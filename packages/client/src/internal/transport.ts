@@ -28,8 +28,8 @@ import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as FiberRef from "effect/FiberRef"
-import { TransportError } from "../PlexError.js"
-import { Unstamped } from "./failure.js"
+import type { TransportError } from "../PlexError.js"
+import type { Unstamped } from "./failure.js"
 import { tokenHeaderName } from "./secrets.js"
 import { transportFailure } from "./transportFailure.js"
 
@@ -59,24 +59,6 @@ const refusingRedirects = (init: globalThis.RequestInit | undefined): globalThis
 
 const always = () => true
 
-// What fetch (undici's, in Node) throws for a 3xx under `redirect: "error"`.
-const isRefusedRedirect = (cause: unknown): boolean => {
-  let current = cause
-  for (let depth = 0; depth < 4 && typeof current === "object" && current !== null; depth++) {
-    if ((current as { message?: unknown }).message === "unexpected redirect") return true
-    current = (current as { cause?: unknown }).cause
-  }
-  return false
-}
-
-const redirectRefused = new Unstamped((stamp) =>
-  new TransportError({
-    ...stamp.common,
-    phase: "redirect",
-    reason: "the server answered with a redirect, which is never followed; nothing was sent again"
-  })
-)
-
 /**
  * The transport's settings, set in the fiber of one attempt (see
  * `attempt.ts`), whose FiberRefs never flow back to the caller: the
@@ -105,9 +87,5 @@ export const send = (
 ): Effect.Effect<HttpClientResponse.HttpClientResponse, Unstamped<TransportError>, HttpClient.HttpClient> =>
   Effect.flatMap(
     HttpClient.HttpClient,
-    (client) =>
-      Effect.mapError(
-        client.execute(request),
-        (error) => isRefusedRedirect(error.cause) ? redirectRefused : transportFailure("request", error)
-      )
+    (client) => Effect.mapError(client.execute(request), (error) => transportFailure("request", error))
   )

@@ -41,6 +41,13 @@ const causes = function*(cause: unknown): Generator<{ readonly code?: unknown; r
   }
 }
 
+// What fetch (undici's, in Node) throws for a 3xx under `redirect: "error"`
+// (see transport.ts): the answer was a redirect, and nothing was sent again.
+const isRefusedRedirect = (cause: unknown): boolean => {
+  for (const { message } of causes(cause)) if (message === "unexpected redirect") return true
+  return false
+}
+
 const isConnectFailure = (cause: unknown): boolean => {
   for (const { code } of causes(cause)) if (typeof code === "string" && connectCodes.has(code)) return true
   return false
@@ -61,7 +68,7 @@ const describe = (cause: unknown): string => {
 /**
  * `phase` is where it broke: `connect` when no connection was made (nothing
  * was sent), `request` when it broke while sending or before any response,
- * `response` when the body broke off.
+ * `response` when the body broke off, `redirect` when fetch refused a 3xx.
  *
  * @internal
  */
@@ -70,6 +77,15 @@ export const transportFailure = (
   error: HttpClientError.HttpClientError
 ): Unstamped<TransportError> => {
   const cause = error.cause ?? error
+  if (phase === "request" && isRefusedRedirect(cause)) {
+    return new Unstamped((stamp) =>
+      new TransportError({
+        ...stamp.common,
+        phase: "redirect",
+        reason: "the server answered with a redirect, which is never followed; nothing was sent again"
+      })
+    )
+  }
   const where = phase === "request" && isConnectFailure(cause) ? "connect" : phase
   return new Unstamped((stamp) =>
     new TransportError({ ...stamp.common, phase: where, reason: stamp.scrub(describe(cause)) })
