@@ -38,6 +38,7 @@ import * as Output from "./Output.js"
 import * as Prompts from "./Prompts.js"
 import { json, visible } from "./SafeText.js"
 import * as Settings from "./Settings.js"
+import { Stdio } from "./Stdio.js"
 
 const common = {
   json: Options.boolean("json").pipe(Options.withDescription("Print one JSON document instead of a table")),
@@ -303,7 +304,10 @@ const progress = (pin: Pin.Pin) =>
       onNone: () => "",
       onSome: (at) => ` (expires in ${Math.max(0, Math.round((DateTime.toEpochMillis(at) - now) / 1000))} s)`
     })
-    return Effect.sync(() => process.stderr.write(process.stderr.isTTY ? `\rWaiting for approval…${left}   ` : ""))
+    return Effect.flatMap(
+      Stdio,
+      (stdio) => stdio.stderrIsTTY ? stdio.drawOnStderr(`\rWaiting for approval…${left}   `) : Effect.void
+    )
   })
 
 const login = Command.make("login", {
@@ -331,7 +335,8 @@ const login = Command.make("login", {
         yield* Effect.fork(Effect.delay(fake.value.claimPin(pin.id, PlexFake.demoAccount.username), "1500 millis"))
       }
       const token = yield* Pin.waitForToken(pin, { onPoll: progress })
-      if (process.stderr.isTTY) process.stderr.write("\n")
+      const stdio = yield* Stdio
+      if (stdio.stderrIsTTY) yield* stdio.drawOnStderr("\n")
       const account = yield* getTokenDetails().pipe(Retry.retry(), Credentials.withToken(token))
       yield* Output.account(flags, "Signed in", account)
       if (key === undefined) return yield* saveToken(fake, token)

@@ -35,3 +35,9 @@ export const visibleLines = (text: string): string => text.split("\n").map(visib
  * same value and a terminal obeys none of it.
  */
 export const json = (value: unknown): string => JSON.stringify(value).replace(beyondJson, (char) => `\\u${hex(char)}`)
+
+/**
+ * `text` without its colours and styles (SGR sequences), keeping cursor
+ * movements: what goes to a stream that is not a terminal, or under NO_COLOR.
+ */
+export const withoutStyles = (text: string): string => text.replace(/\u001b\[[0-9;]*m/g, "")

@@ -1,33 +1,16 @@
 import * as PlexFake from "@effect-plex/testing/PlexFake"
-import { afterAll, assert, describe, it } from "@effect/vitest"
+import { assert, describe, it } from "@effect/vitest"
 import { Effect, Fiber, Redacted } from "effect"
 import { spawn } from "node:child_process"
 import * as fs from "node:fs"
-import * as os from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
+import { against, cli, configPath, freshHome } from "./support/inProcess.js"
 
 const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../dist/bin.js")
 
-interface Run {
-  readonly code: number | null
-  readonly stdout: string
-  readonly stderr: string
-}
-
-const homes: Array<string> = []
-
-afterAll(() => homes.forEach((home) => fs.rmSync(home, { recursive: true, force: true })))
-
-const freshHome = () => {
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), "effect-plex-cli-"))
-  homes.push(home)
-  return home
-}
-
 /** Runs the built CLI as a subprocess with its own config directory and a clean PLEX_* environment. */
-
-const cli = (
+const spawnCli = (
   args: ReadonlyArray<string>,
   options: {
     home: string
@@ -39,7 +22,7 @@ const cli = (
     closeStdoutEarly?: boolean
   }
 ) =>
-  Effect.async<Run>((resume) => {
+  Effect.async<{ readonly code: number | null; readonly stdout: string; readonly stderr: string }>((resume) => {
     if (!fs.existsSync(bin)) throw new Error(`${bin} is missing: run \`npm run build\` first (npm test does)`)
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("PLEX_")))
     const child = spawn(process.execPath, [bin, ...args], {
@@ -67,20 +50,17 @@ const cli = (
     child.on("close", (code) => resume(Effect.succeed({ code, stdout, stderr })))
   })
 
-const against = (fake: PlexFake.PlexFakeService) => ({
-  PLEX_TV_URL: fake.plexTvUrl,
-  PLEX_SERVER_URL: fake.serverUrl,
-  PLEX_CLIENTS_URL: fake.clientsUrl
-})
-
-const configPath = (home: string) => path.join(home, "config", "effect-plex", "config.json")
-
 describe("effect-plex CLI", () => {
+  // The binary itself, as `npm start` runs it; its help, piped, has no colour.
   it.live(
-    "demo runs end to end on the embedded fake, says so in one line, and shows tokens only masked",
+    "the binary: demo runs end to end on the embedded fake, says so in one line, and shows tokens only masked",
     () =>
       Effect.gen(function*() {
-        const run = yield* cli(["demo"], { home: freshHome() })
+        const help = yield* spawnCli(["whoami", "--help"], { home: freshHome() })
+        assert.strictEqual(help.code, 0, help.stderr)
+        assert.include(help.stdout, "Print one JSON document instead of a table")
+        assert.notMatch(help.stdout + help.stderr, /\u001b\[/)
+        const run = yield* spawnCli(["demo"], { home: freshHome() })
         assert.strictEqual(run.code, 0, run.stderr)
         assert.match(run.stderr, /^No Plex configured: using the embedded fake Plex at http:\/\/127\.0\.0\.1:\d+/)
         assert.strictEqual(run.stderr.trim().split("\n").length, 1)
@@ -246,16 +226,20 @@ describe("effect-plex CLI", () => {
     60_000
   )
 
+  it.live("demo --json prints exactly one JSON document", () =>
+    Effect.gen(function*() {
+      const run = yield* cli(["demo", "--json"], { home: freshHome() })
+      assert.strictEqual(run.code, 0, run.stderr)
+      const document = JSON.parse(run.stdout)
+      assert.strictEqual(document.steps.length, 4)
+      assert.strictEqual(run.stdout.trim().split("\n").length, 1)
+    }))
+
   it.live(
-    "demo --json prints exactly one JSON document; a closed stdout ends it quietly",
+    "the binary: a closed stdout (`| head -1`) ends it quietly",
     () =>
       Effect.gen(function*() {
-        const run = yield* cli(["demo", "--json"], { home: freshHome() })
-        assert.strictEqual(run.code, 0, run.stderr)
-        const document = JSON.parse(run.stdout)
-        assert.strictEqual(document.steps.length, 4)
-        assert.strictEqual(run.stdout.trim().split("\n").length, 1)
-        const piped = yield* cli(["demo"], { home: freshHome(), closeStdoutEarly: true })
+        const piped = yield* spawnCli(["demo"], { home: freshHome(), closeStdoutEarly: true })
         assert.strictEqual(piped.code, 0)
         assert.notMatch(piped.stderr, /EPIPE|Error|at .*\.js:\d+/)
       }),
@@ -263,13 +247,13 @@ describe("effect-plex CLI", () => {
   )
 
   it.scopedLive(
-    "Ctrl-C exits 130 and SIGTERM 143, while login waits and at a prompt, ending the line and saving nothing",
+    "the binary: Ctrl-C exits 130 and SIGTERM 143, while login waits and at a prompt, ending the line and saving nothing",
     () =>
       Effect.gen(function*() {
         const fake = yield* PlexFake.serve()
         for (const [name, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
           const home = freshHome()
-          const waiting = yield* cli(["login"], {
+          const waiting = yield* spawnCli(["login"], {
             home,
             env: { ...against(fake), PLEX_CLIENT_IDENTIFIER: "cli-tests" },
             signal: { name, after: /Open this link/ }
@@ -277,7 +261,7 @@ describe("effect-plex CLI", () => {
           assert.strictEqual(waiting.code, code, waiting.stderr)
           assert.isTrue(waiting.stderr.endsWith("\n"))
           assert.isFalse(fs.existsSync(configPath(home)))
-          const prompted = yield* cli(["signin", "--login", "demo", "--save"], {
+          const prompted = yield* spawnCli(["signin", "--login", "demo", "--save"], {
             home,
             env: { ...against(fake), PLEX_CLIENT_IDENTIFIER: "cli-tests" },
             signal: { name, after: /Password: / }
@@ -323,7 +307,7 @@ describe("effect-plex CLI", () => {
     })
 
   it.live(
-    "in a terminal, Ctrl-C at the hidden password prompt exits 130 and ends the line; NO_COLOR takes the colour out",
+    "the binary in a terminal: Ctrl-C at the hidden password prompt exits 130 and ends the line; NO_COLOR takes the colour out",
     () =>
       Effect.gen(function*() {
         const coloured = yield* ctrlCAtPrompt()
@@ -340,7 +324,7 @@ describe("effect-plex CLI", () => {
   )
 
   it.live(
-    "a mistyped command names the nearest one and exits 2; help is plain when piped",
+    "a mistyped command names the nearest one and exits 2; help names the program and describes each flag",
     () =>
       Effect.gen(function*() {
         const typo = yield* cli(["whoam"], { home: freshHome() })
@@ -352,7 +336,6 @@ describe("effect-plex CLI", () => {
         const help = yield* cli(["whoami", "--help"], { home: freshHome() })
         assert.strictEqual(help.code, 0, help.stderr)
         assert.include(help.stdout, "Print one JSON document instead of a table")
-        assert.notMatch(help.stdout + help.stderr, /\u001b\[/)
         // Usage names the program, and each flag's help is its own description.
         assert.match(help.stdout, /^\$ effect-plex whoami \[--json\]/m)
         assert.notInclude(help.stdout, "A true or false value.")

@@ -12,12 +12,12 @@ import { TransientToken } from "@effect-plex/client/TransientToken"
 import { UserPlexAccount } from "@effect-plex/client/UserPlexAccount"
 import * as PlexFake from "@effect-plex/testing/PlexFake"
 import { assert, describe, it } from "@effect/vitest"
-import { Cause, DateTime, Effect, Either, Exit, Layer, Option, Redacted, Schema } from "effect"
+import { Cause, DateTime, Effect, Either, Layer, Option, Redacted, Schema } from "effect"
 import * as fc from "fast-check"
 import { oneLine } from "../src/ErrorReport.js"
 import * as Output from "../src/Output.js"
 import { json, visible } from "../src/SafeText.js"
-import { capture, runCli, useConfigHome } from "./support/inProcess.js"
+import { capture, runCli } from "./support/inProcess.js"
 
 // Every control but the line breaks the CLI's own layout writes.
 const obeyed = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/
@@ -148,10 +148,6 @@ describe("terminal safety", () => {
     })))
 
   describe("the commands against a fake Plex whose account and errors carry escapes", () => {
-    useConfigHome("effect-plex-safety-")
-
-    const run = runCli
-
     it.scopedLive("whoami, as a table and as --json, and a failure whose Plex message (JSON or XML) carries escapes", () =>
       Effect.gen(function*() {
         const fake = yield* PlexFake.serve({
@@ -159,11 +155,13 @@ describe("terminal safety", () => {
         })
         const token = yield* fake.issueToken(`demo${hostile}`)
         for (const args of [["whoami"], ["whoami", "--json"], ["whoami", "--show-token"]]) {
-          const { exit, lines } = yield* run(fake, token, args)
-          assert.isTrue(Exit.isSuccess(exit), Exit.isFailure(exit) ? Cause.pretty(exit.cause) : "")
-          assert.isAbove(lines.length, 0)
-          for (const line of lines) assert.notMatch(line, args.includes("--json") ? obeyedInJson : obeyed, line)
-          assert.include(lines.join("\n"), args.includes("--json") ? "\\u001b" : "␛")
+          const run = yield* runCli(fake, token, args)
+          assert.strictEqual(run.code, 0, run.stderr)
+          assert.isAbove(run.stdout.length, 0)
+          for (const line of run.stdout.split("\n")) {
+            assert.notMatch(line, args.includes("--json") ? obeyedInJson : obeyed, line)
+          }
+          assert.include(run.stdout, args.includes("--json") ? "\\u001b" : "␛")
         }
         for (
           const body of [
@@ -172,13 +170,11 @@ describe("terminal safety", () => {
           ]
         ) {
           yield* fake.inject("user", PlexFake.Faults.status(400, { body }), { times: 1 })
-          const { exit } = yield* run(fake, token, ["whoami"])
-          assert.isTrue(Exit.isFailure(exit))
-          if (Exit.isFailure(exit)) {
-            const line = oneLine(exit.cause)
-            assert.include(line, "␛]0;pwned␇", line)
-            assert.notMatch(line, obeyedInJson, line)
-          }
+          const run = yield* runCli(fake, token, ["whoami"])
+          assert.strictEqual(run.code, 1)
+          const line = run.stderr.trimEnd()
+          assert.include(line, "␛]0;pwned␇", line)
+          assert.notMatch(line, obeyedInJson, line)
         }
       }))
   })
