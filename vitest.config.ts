@@ -15,6 +15,10 @@ export default defineConfig({
   test: {
     projects,
     setupFiles: [new URL("./packages/testing/test/support/processHealth.ts", import.meta.url).pathname],
-    fakeTimers: { toFake: undefined }
+    fakeTimers: { toFake: undefined },
+    // Vitest runs one file at a time on 2 cores (cores - 1). Most files wait
+    // on loopback sockets and timers rather than the CPU, so three at once
+    // halve the run there; each file still has a process of its own.
+    maxWorkers: 3
   }
 })

@@ -51,6 +51,18 @@ export default tseslint.config(
     }
   },
   {
+    // The core is shared by the Effect 3 and Effect 4 editions: it imports neither.
+    files: ["packages/core/**"],
+    rules: {
+      "no-restricted-imports": ["error", {
+        patterns: [{
+          group: ["effect", "effect/*", "@effect/*"],
+          message: "@effect-plex/core imports no Effect: it is shared by both editions"
+        }]
+      }]
+    }
+  },
+  {
     // Tests, examples and benchmarks may import barrels, as in Effect's own repository.
     files: ["**/test/**", "examples/**", "packages/bench/**"],
     rules: { "@effect/no-import-from-barrel-package": "off" }

@@ -53,13 +53,17 @@ for (const entry of fs.readdirSync(path.join(packageDir, "dist"), { recursive: t
   if (String(entry).endsWith(".js")) annotatePure(path.join(packageDir, "dist", String(entry)))
 }
 
-const modules = fs.readdirSync(path.join(packageDir, "src"))
-  .filter((file) => /^[A-Z].*\.ts$/.test(file))
+// Public modules are PascalCase, at the top of src/ or in a folder of it
+// other than internal/ (the core's fake/).
+const modules = fs.readdirSync(path.join(packageDir, "src"), { recursive: true })
+  .map(String)
+  .filter((file) => /^(?:(?!internal\/)[a-z]+\/)?[A-Z][^/]*\.ts$/.test(file))
   .map((file) => file.slice(0, -3))
 for (const name of modules) {
+  const up = "../".repeat(name.split("/").length)
   fs.mkdirSync(path.join(packageDir, name), { recursive: true })
   fs.writeFileSync(
     path.join(packageDir, name, "package.json"),
-    `${JSON.stringify({ main: `../dist/cjs/${name}.js`, types: `../dist/cjs/${name}.d.ts` }, null, 2)}\n`
+    `${JSON.stringify({ main: `${up}dist/cjs/${name}.js`, types: `${up}dist/cjs/${name}.d.ts` }, null, 2)}\n`
   )
 }

@@ -18,6 +18,7 @@
  *
  * @since 0.1.0
  */
+import * as Network from "@effect-plex/core/Network"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Clock from "effect/Clock"
 import * as Deferred from "effect/Deferred"
@@ -80,13 +81,6 @@ export interface ConnectOptions {
   readonly allowInsecure?: boolean | undefined
 }
 
-const privateIPv4 = (address: string): boolean => {
-  const parts = address.split(".").map(Number)
-  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) return false
-  const [a, b] = parts as [number, number, number, number]
-  return a === 127 || a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168)
-}
-
 /**
  * Whether a connection's host is private: loopback (`127.0.0.0/8`, `::1`,
  * `localhost`), RFC 1918 (`10/8`, `172.16/12`, `192.168/16`), or a
@@ -99,15 +93,7 @@ const privateIPv4 = (address: string): boolean => {
  * @since 0.1.0
  * @category predicates
  */
-export const isPrivateAddress = (uri: string): boolean => {
-  if (!URL.canParse(uri)) return false
-  const host = new URL(uri).hostname.toLowerCase().replace(/^\[|\]$/g, "")
-  if (host === "localhost" || host === "::1") return true
-  if (host.endsWith(".plex.direct")) return privateIPv4(host.split(".")[0]!.replace(/-/g, "."))
-  return privateIPv4(host)
-}
-
-const isPlainHttp = (uri: string) => URL.canParse(uri) && new URL(uri).protocol === "http:"
+export const isPrivateAddress: (uri: string) => boolean = Network.isPrivateAddress
 
 // At most this many probes are in flight at once, best-ranked first.
 const maxProbesInFlight = 16
@@ -178,7 +164,7 @@ export const connect = (
     if (Option.isSome(token)) yield* withToken(token.value)(Effect.void)
     const probeTimeout = Duration.decode(options.probeTimeout ?? "5 seconds")
     const usable = (connection: ResourceConnection) =>
-      options.allowInsecure === true || !isPlainHttp(connection.uri) || isPrivateAddress(connection.uri)
+      options.allowInsecure === true || !Network.isPlainHttp(connection.uri) || isPrivateAddress(connection.uri)
     const best = Math.min(...connections.filter(usable).map(rank))
     const probes: Array<Probe> = connections.map((connection) => ({
       connection,

@@ -4,13 +4,13 @@
  *
  * @since 0.1.0
  */
+import { accountFromXml } from "@effect-plex/core/Xml"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as Effect from "effect/Effect"
 import type * as Redacted from "effect/Redacted"
 import { run } from "./internal/pipeline.js"
 import { reveal } from "./internal/secrets.js"
 import { hasPlexCode } from "./internal/status.js"
-import { accountFromXml } from "./internal/xml.js"
 import type { PlexCredentials } from "./PlexCredentials.js"
 import {
   type CommonError,

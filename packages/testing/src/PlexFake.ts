@@ -25,21 +25,9 @@
  *
  * @since 0.1.0
  */
-import * as HttpClient from "@effect/platform/HttpClient"
-import * as Clock from "effect/Clock"
-import * as Context from "effect/Context"
-import * as Duration from "effect/Duration"
-import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
-import * as Redacted from "effect/Redacted"
-import * as Schema from "effect/Schema"
-import type * as Scope from "effect/Scope"
-import type { AccountSpec } from "./internal/account.js"
-import * as defaults from "./internal/defaults.js"
-import { type Bases, clientsUrlOf, handle } from "./internal/handler.js"
-import { inMemoryClient } from "./internal/memoryClient.js"
-import { serverMachineIdentifier } from "./internal/routes.js"
-import { serveOnLoopback } from "./internal/server.js"
+import type { AccountSpec } from "@effect-plex/core/fake/Account"
+import * as defaults from "@effect-plex/core/fake/Defaults"
+import { serverMachineIdentifier } from "@effect-plex/core/fake/Routes"
 import {
   type ConnectionBehavior,
   type ConnectionSpec,
@@ -49,8 +37,20 @@ import {
   type JournalEntry,
   type Route,
   type SourceSpec
-} from "./internal/state.js"
-import type { FakeRequest, FakeResponse } from "./internal/wire.js"
+} from "@effect-plex/core/fake/State"
+import type { FakeRequest, FakeResponse } from "@effect-plex/core/fake/Wire"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
+import type * as Scope from "effect/Scope"
+import { type Bases, clientsUrlOf, handle } from "./internal/handler.js"
+import { inMemoryClient } from "./internal/memoryClient.js"
+import { serveOnLoopback } from "./internal/server.js"
 
 export type {
   /**

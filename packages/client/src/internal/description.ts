@@ -4,11 +4,9 @@
  *
  * @internal
  */
+import type { Params } from "@effect-plex/core/Wire"
 import type * as Schema from "effect/Schema"
 import type { PlexError, StatusError } from "../PlexError.js"
-
-/** Name/value pairs in wire order. @internal */
-export type Params = ReadonlyArray<readonly [name: string, value: string]>
 
 /**
  * `plex.tv`, `clients` (clients.plex.tv, the JWT endpoints) and `server` are

@@ -6,6 +6,8 @@
  *
  * @internal
  */
+import { scrub } from "@effect-plex/core/Secrets"
+import { tokenHeaderName } from "@effect-plex/core/Wire"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
@@ -27,7 +29,6 @@ import { type Body, decodeBody, describeIgnored, ignoreBody } from "./decode.js"
 import type { Description } from "./description.js"
 import { type Stamp, Unstamped } from "./failure.js"
 import { buildRequest } from "./request.js"
-import { scrub, tokenHeaderName } from "./secrets.js"
 import { checkStatus } from "./status.js"
 import { configureTransport, send } from "./transport.js"
 

@@ -6,15 +6,15 @@
  *
  * @internal
  */
+import { encodeParams, type Params, tokenHeaderName } from "@effect-plex/core/Wire"
 import * as Headers from "@effect/platform/Headers"
 import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Redacted from "effect/Redacted"
 import type { PlexCredentialsService } from "../PlexCredentials.js"
 import { InvalidInput, MissingCredential } from "../PlexError.js"
-import type { Description, Params } from "./description.js"
+import type { Description } from "./description.js"
 import { Unstamped } from "./failure.js"
-import { tokenHeaderName } from "./secrets.js"
 
 const invalid = (field: string, reason: string) =>
   new Unstamped((stamp) => new InvalidInput({ ...stamp.common, field, reason }))
@@ -22,18 +22,9 @@ const invalid = (field: string, reason: string) =>
 const missing = (what: "token" | "serverUrl") =>
   new Unstamped((stamp) => new MissingCredential({ ...stamp.common, missing: what }))
 
-/**
- * `a=1&b=2`, with `encodeURIComponent` (so a space is `%20`, never `+`). A
- * lone surrogate cannot be encoded as UTF-8, so it is refused, not replaced.
- */
 const encode = (params: Params): string | Unstamped<InvalidInput> => {
-  let out = ""
-  for (const [name, value] of params) {
-    if (value.length === 0) return invalid(name, "is empty")
-    if (!value.isWellFormed()) return invalid(name, "contains an unpaired UTF-16 surrogate")
-    out += `${out === "" ? "" : "&"}${name}=${encodeURIComponent(value)}`
-  }
-  return out
+  const encoded = encodeParams(params)
+  return typeof encoded === "string" ? encoded : invalid(encoded.field, encoded.reason)
 }
 
 // The identity headers with the token, made once per credentials value.

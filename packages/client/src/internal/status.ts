@@ -5,8 +5,11 @@
  *
  * @internal
  */
+import { retryAfterMillis } from "@effect-plex/core/RetryAfter"
+import { isSuccess, maxErrorBodyBytes, statusKind } from "@effect-plex/core/Status"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import {
@@ -21,10 +24,6 @@ import {
 import { readText } from "./body.js"
 import { parseErrorDetails } from "./errorBody.js"
 import { type Stamp, Unstamped } from "./failure.js"
-import { parseRetryAfter } from "./retryAfter.js"
-
-// Plex's error bodies are a few hundred bytes; more is a page nobody needs.
-const maxErrorBodyBytes = 64 * 1024
 
 const readDetails = (response: HttpClientResponse.HttpClientResponse): Effect.Effect<Array<PlexErrorDetail>> =>
   readText(response, maxErrorBodyBytes).pipe(
@@ -41,10 +40,11 @@ const scrubbed = (stamp: Stamp, details: ReadonlyArray<PlexErrorDetail>) =>
 export const hasPlexCode = (error: { readonly errors: ReadonlyArray<PlexErrorDetail> }, code: number): boolean =>
   error.errors.some((detail) => Option.contains(detail.code, code))
 
-// Older plex.tv endpoints answer a de-authorized token (a password reset
-// with "sign out all devices") with 422 and "Invalid token".
-const invalidToken = (details: ReadonlyArray<PlexErrorDetail>) =>
-  details.some((detail) => Option.exists(detail.message, (message) => /^\s*invalid token\b/i.test(message)))
+const retryAfter = (response: HttpClientResponse.HttpClientResponse, now: number) =>
+  Option.map(
+    Option.fromNullable(retryAfterMillis(response.headers["retry-after"], now)),
+    Duration.millis
+  )
 
 const toError = (
   response: HttpClientResponse.HttpClientResponse,
@@ -53,20 +53,18 @@ const toError = (
 ): Unstamped<StatusError> =>
   new Unstamped((stamp) => {
     const fields = { ...stamp.common, status: response.status, errors: scrubbed(stamp, details) }
-    switch (response.status) {
-      case 400:
+    const plain = details.map((d) => ({ message: Option.getOrUndefined(d.message) }))
+    switch (statusKind(response.status, plain)) {
+      case "BadRequest":
         return new BadRequest(fields)
-      case 401:
-      case 403:
+      case "Unauthorized":
         return new Unauthorized(fields)
-      case 498:
+      case "TokenExpired":
         return new TokenExpired(fields)
-      case 422:
-        return invalidToken(details) ? new Unauthorized(fields) : new UnexpectedStatus({ ...fields })
-      case 429:
-        return new RateLimited({ ...fields, retryAfter: parseRetryAfter(response.headers["retry-after"], now) })
-      default:
-        return new UnexpectedStatus({ ...fields, retryAfter: parseRetryAfter(response.headers["retry-after"], now) })
+      case "RateLimited":
+        return new RateLimited({ ...fields, retryAfter: retryAfter(response, now) })
+      case "UnexpectedStatus":
+        return new UnexpectedStatus({ ...fields, retryAfter: retryAfter(response, now) })
     }
   })
 
@@ -74,7 +72,7 @@ const toError = (
 export const checkStatus = (
   response: HttpClientResponse.HttpClientResponse
 ): Effect.Effect<HttpClientResponse.HttpClientResponse, Unstamped<StatusError>> =>
-  response.status >= 200 && response.status < 300
+  isSuccess(response.status)
     ? Effect.succeed(response)
     : Effect.flatMap(
       Effect.zip(readDetails(response), Clock.currentTimeMillis),

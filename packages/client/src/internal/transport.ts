@@ -20,6 +20,7 @@
  *
  * @internal
  */
+import { tokenHeaderName } from "@effect-plex/core/Wire"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
@@ -30,7 +31,6 @@ import * as Effect from "effect/Effect"
 import * as FiberRef from "effect/FiberRef"
 import type { TransportError } from "../PlexError.js"
 import type { Unstamped } from "./failure.js"
-import { tokenHeaderName } from "./secrets.js"
 import { transportFailure } from "./transportFailure.js"
 
 // Both worked out once per value the caller's runtime holds, not per call.

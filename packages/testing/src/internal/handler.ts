@@ -4,12 +4,19 @@
  *
  * @internal
  */
+import {
+  answer,
+  clientsRoute,
+  type FakeConfig,
+  notFound,
+  plexTvRoute,
+  serverRoute
+} from "@effect-plex/core/fake/Routes"
+import type { ConnectionBehavior, FakeState, Fault, JournalEntry, Route } from "@effect-plex/core/fake/State"
+import { type FakeRequest, type FakeResponse, jsonObject, reply } from "@effect-plex/core/fake/Wire"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as zlib from "node:zlib"
-import { answer, clientsRoute, type FakeConfig, notFound, plexTvRoute, serverRoute } from "./routes.js"
-import type { ConnectionBehavior, FakeState, Fault, JournalEntry, Route } from "./state.js"
-import { type FakeRequest, type FakeResponse, jsonObject, reply } from "./wire.js"
 
 /** Where the fake answers: the plex.tv API base, the Plex Media Server's, and clients.plex.tv's (the JWT endpoints). */
 export interface Bases {
@@ -171,7 +178,10 @@ const respond = (
     const fault = target === "unknown" ? undefined : state.takeFault(target)
     if (fault?._tag === "Delay") yield* Effect.sleep(fault.millis)
     if (fault !== undefined && fault._tag !== "Delay") return faultResponse(fault, request)
-    return target === "unknown" ? notFound(request) : yield* answer(state, config, target, request, path)
+    if (target === "unknown") return notFound(request)
+    const now = yield* Clock.currentTimeMillis
+    const answered = answer(state, config, target, request, path, now)
+    return answered instanceof Promise ? yield* Effect.promise(() => answered) : answered
   })
 
 /** @internal */

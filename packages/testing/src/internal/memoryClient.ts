@@ -4,12 +4,12 @@
  *
  * @internal
  */
+import type { FakeRequest, FakeResponse } from "@effect-plex/core/fake/Wire"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Effect from "effect/Effect"
-import type { FakeRequest, FakeResponse } from "./wire.js"
 
 const decoder = new TextDecoder()
 

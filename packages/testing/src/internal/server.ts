@@ -4,13 +4,13 @@
  *
  * @internal
  */
+import type { FakeRequest, FakeResponse } from "@effect-plex/core/fake/Wire"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Runtime from "effect/Runtime"
 import type * as Scope from "effect/Scope"
 import * as http from "node:http"
 import type { AddressInfo } from "node:net"
-import type { FakeRequest, FakeResponse } from "./wire.js"
 
 interface Handler {
   readonly handle: (request: FakeRequest) => Effect.Effect<FakeResponse>

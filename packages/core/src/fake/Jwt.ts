@@ -20,8 +20,8 @@
  * @internal
  */
 import * as jose from "jose"
-import type { AccountSpec } from "./account.js"
-import { type FakeRequest, type FakeResponse, jsonObject, plexTvError, reply } from "./wire.js"
+import type { AccountSpec } from "./Account.js"
+import { type FakeRequest, type FakeResponse, jsonObject, plexTvError, reply } from "./Wire.js"
 
 const day = 24 * 3600 * 1000
 const nonceLifetime = 5 * 60 * 1000

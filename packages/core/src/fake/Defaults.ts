@@ -4,7 +4,7 @@
  *
  * @internal
  */
-import type { ConnectionSpec, SourceSpec } from "./state.js"
+import type { ConnectionSpec, SourceSpec } from "./State.js"
 
 /** @internal */
 export const demoAccount = {

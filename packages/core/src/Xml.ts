@@ -5,8 +5,6 @@
  *
  * @internal
  */
-import * as Option from "effect/Option"
-
 const named: Record<string, string> = { quot: "\"", apos: "'", lt: "<", gt: ">", amp: "&" }
 
 /**
@@ -24,9 +22,9 @@ export const unescapeXml = (s: string): string =>
   })
 
 /** One attribute's value, decoded. @internal */
-export const attribute = (attributes: string, name: string): Option.Option<string> => {
+export const attribute = (attributes: string, name: string): string | undefined => {
   const match = new RegExp(`\\b${name}="([^"]*)"`).exec(attributes)
-  return match === null ? Option.none() : Option.some(unescapeXml(match[1]!))
+  return match === null ? undefined : unescapeXml(match[1]!)
 }
 
 /** Every attribute of the first `<name …>` element, decoded; `undefined` when there is none. @internal */

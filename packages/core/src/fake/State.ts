@@ -5,8 +5,8 @@
  * @internal
  */
 import type * as jose from "jose"
-import type { AccountSpec } from "./account.js"
-import { type JwtConfig, JwtState } from "./jwt.js"
+import type { AccountSpec } from "./Account.js"
+import { type JwtConfig, JwtState } from "./Jwt.js"
 
 /** Public as `PlexFake.Route`. */
 export type Route =

@@ -5,11 +5,9 @@
  *
  * @internal
  */
-import * as Clock from "effect/Clock"
-import * as Effect from "effect/Effect"
-import { type AccountSpec, userBody } from "./account.js"
-import { publicJwkOf, tokenExpired } from "./jwt.js"
-import type { FakeState, HomeMember, PinState, Route } from "./state.js"
+import { type AccountSpec, userBody } from "./Account.js"
+import { publicJwkOf, tokenExpired } from "./Jwt.js"
+import type { FakeState, HomeMember, PinState, Route } from "./State.js"
 import {
   type FakeRequest,
   type FakeResponse,
@@ -20,7 +18,7 @@ import {
   reply,
   wantsJson,
   xmlElement
-} from "./wire.js"
+} from "./Wire.js"
 
 /** @internal */
 export interface FakeConfig {
@@ -201,35 +199,32 @@ const createPin = (state: FakeState, request: FakeRequest, now: number): FakeRes
 }
 
 // A JWT PIN is shown only to the device holding its key: each poll carries a device JWT it signed.
-const getPin = (state: FakeState, request: FakeRequest, path: string, now: number): Effect.Effect<FakeResponse> =>
-  Effect.promise(async () => {
-    const clientId = request.headers["x-plex-client-identifier"]
-    if (!clientId) return plexTvError(request, 400, missingClientId)
-    const pin = state.pins.get(Number(path.slice("/pins/".length)))
-    if (pin === undefined || now >= pin.expiresAt) return plexTvError(request, 404, pinNotFound)
-    if (pin.jwk !== undefined) {
-      const deviceJwt = request.url.searchParams.get("deviceJWT")
-      const claims = deviceJwt === null ? undefined : await state.jwt.verifyDevice(deviceJwt, pin.jwk, clientId, now)
-      if (claims === undefined) {
-        return plexTvError(request, 422, { code: 1096, message: "Signature Verification Failed" })
-      }
+const getPin = async (state: FakeState, request: FakeRequest, path: string, now: number): Promise<FakeResponse> => {
+  const clientId = request.headers["x-plex-client-identifier"]
+  if (!clientId) return plexTvError(request, 400, missingClientId)
+  const pin = state.pins.get(Number(path.slice("/pins/".length)))
+  if (pin === undefined || now >= pin.expiresAt) return plexTvError(request, 404, pinNotFound)
+  if (pin.jwk !== undefined) {
+    const deviceJwt = request.url.searchParams.get("deviceJWT")
+    const claims = deviceJwt === null ? undefined : await state.jwt.verifyDevice(deviceJwt, pin.jwk, clientId, now)
+    if (claims === undefined) {
+      return plexTvError(request, 422, { code: 1096, message: "Signature Verification Failed" })
     }
-    return negotiated(request, 200, pinBody(pin), () => xmlElement("pin", pinBody(pin)))
-  })
+  }
+  return negotiated(request, 200, pinBody(pin), () => xmlElement("pin", pinBody(pin)))
+}
 
 // Approving another device's code (plex.tv/link) for the signed-in account.
 // What plex.tv answers to an unknown code is not documented: the fake's 404
 // with code 1020, like an unknown PIN's, is its own guess.
-const linkPin = (state: FakeState, request: FakeRequest, now: number): Effect.Effect<FakeResponse> =>
-  Effect.promise(async () =>
-    withAccount(state, request, now, async (account) => {
-      const code = new URLSearchParams(request.body).get("code")?.toUpperCase()
-      const pin = [...state.pins.values()].find((p) => p.code === code && now < p.expiresAt && p.token === undefined)
-      if (pin === undefined) return plexTvError(request, 404, pinNotFound)
-      await state.claimPin(pin, account, now)
-      return reply(204, "", "text/plain")
-    })
-  )
+const linkPin = (state: FakeState, request: FakeRequest, now: number): Promise<FakeResponse> =>
+  Promise.resolve(withAccount(state, request, now, async (account) => {
+    const code = new URLSearchParams(request.body).get("code")?.toUpperCase()
+    const pin = [...state.pins.values()].find((p) => p.code === code && now < p.expiresAt && p.token === undefined)
+    if (pin === undefined) return plexTvError(request, 404, pinNotFound)
+    await state.claimPin(pin, account, now)
+    return reply(204, "", "text/plain")
+  }))
 
 // A Home: its admin (the first account) and its members, as python-plexapi,
 // PlexKit and @ctrl/plex read `GET /api/v2/home/users`. A managed user has
@@ -405,32 +400,37 @@ export const serverRoute = (path: string): Route | undefined =>
     ? "identity"
     : undefined
 
-/** @internal */
+/**
+ * The answer to `request` on `route` at `now` (epoch millis): at once, or,
+ * where the fake signs or verifies a JWT (WebCrypto is asynchronous), later.
+ *
+ * @internal
+ */
 export const answer = (
   state: FakeState,
   config: FakeConfig,
   route: Route,
   request: FakeRequest,
-  path: string
-): Effect.Effect<FakeResponse> =>
-  Effect.flatMap(Clock.currentTimeMillis, (now) => {
-    switch (route) {
-      case "getPin":
-        return getPin(state, request, path, now)
-      case "linkPin":
-        return linkPin(state, request, now)
-      case "registerKey":
-        return Effect.succeed(state.jwt.register(request, state.accountFor(token(request), now)))
-      case "jwtNonce":
-        return Effect.succeed(state.jwt.nonce(request, now))
-      case "exchangeJwt":
-        return Effect.promise(() => state.jwt.exchange(request, now))
-      case "jwtKeys":
-        return Effect.promise(() => state.jwt.published())
-      default:
-        return Effect.succeed(answerNow(state, config, route, request, path, now))
-    }
-  })
+  path: string,
+  now: number
+): FakeResponse | Promise<FakeResponse> => {
+  switch (route) {
+    case "getPin":
+      return getPin(state, request, path, now)
+    case "linkPin":
+      return linkPin(state, request, now)
+    case "registerKey":
+      return state.jwt.register(request, state.accountFor(token(request), now))
+    case "jwtNonce":
+      return state.jwt.nonce(request, now)
+    case "exchangeJwt":
+      return state.jwt.exchange(request, now)
+    case "jwtKeys":
+      return state.jwt.published()
+    default:
+      return answerNow(state, config, route, request, path, now)
+  }
+}
 
 const answerNow = (
   state: FakeState,
