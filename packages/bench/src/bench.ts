@@ -16,7 +16,9 @@ import { median } from "./stats.js"
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const rounds = Number(process.env["BENCH_ROUNDS"] ?? 3)
-const names = Object.keys(clients)
+// BENCH_CLIENTS="effect-plex,floor" keeps the clients whose names contain one of these.
+const only = (process.env["BENCH_CLIENTS"] ?? "").split(",").filter((part) => part !== "")
+const names = Object.keys(clients).filter((name) => only.length === 0 || only.some((part) => name.includes(part)))
 
 interface Measures {
   readonly medianUs: number

@@ -12,7 +12,6 @@ import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Clock from "effect/Clock"
-import * as Context from "effect/Context"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as FiberRef from "effect/FiberRef"
@@ -22,7 +21,7 @@ import type * as Redacted from "effect/Redacted"
 import * as Tracer from "effect/Tracer"
 import { PlexCredentials, type PlexCredentialsService, type TokenRenewal } from "../PlexCredentials.js"
 import { type CommonError, type PlexError, type StatusError, Timeout } from "../PlexError.js"
-import { isolated } from "./attempt.js"
+import { timeLimited } from "./attempt.js"
 import { compile } from "./compiler.js"
 import { currentDeadlineWatch } from "./deadline.js"
 import { type Body, decodeBody, describeIgnored, ignoreBody } from "./decode.js"
@@ -30,21 +29,9 @@ import type { Description } from "./description.js"
 import { type Stamp, Unstamped } from "./failure.js"
 import { buildRequest } from "./request.js"
 import { checkStatus } from "./status.js"
-import { configureTransport, send } from "./transport.js"
+import { send } from "./transport.js"
 
-// The origin of a URL's scheme and authority, parsed once per distinct one
-// rather than on every call.
-const origins = new Map<string, string>()
-
-const originOf = (prefix: string): string => {
-  let origin = origins.get(prefix)
-  if (origin === undefined) {
-    origin = new URL(prefix).origin
-    if (origins.size >= 256) origins.clear()
-    origins.set(prefix, origin)
-  }
-  return origin
-}
+const originOf = (prefix: string): string => URL.canParse(prefix) ? new URL(prefix).origin : prefix
 
 const spanAttributes = (request: HttpClientRequest.HttpClientRequest, hideQuery: boolean) => {
   const url = request.url
@@ -59,19 +46,10 @@ const spanAttributes = (request: HttpClientRequest.HttpClientRequest, hideQuery:
   }
 }
 
-// The credentials with the token a renewal handed out, made once per token.
-const renewed = new WeakMap<PlexCredentialsService, PlexCredentialsService>()
-
 const withCurrentToken = (
   credentials: PlexCredentialsService,
   token: Redacted.Redacted<string>
-): PlexCredentialsService => {
-  const last = renewed.get(credentials)
-  if (last !== undefined && last.token._tag === "Some" && last.token.value === token) return last
-  const current = { ...credentials, token: Option.some(token) }
-  renewed.set(credentials, current)
-  return current
-}
+): PlexCredentialsService => ({ ...credentials, token: Option.some(token) })
 
 // Under `Jwt.layer` the token is asked for before each call; after a 498 it is
 // renewed once and the call is sent again.
@@ -139,16 +117,14 @@ export const run = <In = void, S = void, A = S, E = PlexError>(
     })
   }
 
-  // Runs in the attempt's own fiber, whose settings stay there (attempt.ts).
   const attempt = (request: HttpClientRequest.HttpClientRequest, span: Tracer.Span) =>
-    configureTransport.pipe(
-      Effect.zipRight(FiberRef.update(FiberRef.currentContext, Context.add(Tracer.ParentSpan, span))),
-      Effect.zipRight(send(request)),
+    send(request).pipe(
       Effect.flatMap((response) => {
         span.attribute("http.response.status_code", response.status)
         return checkStatus(response)
       }),
-      Effect.flatMap(decode)
+      Effect.flatMap(decode),
+      Effect.withParentSpan(span)
     )
 
   const call = (credentials: PlexCredentialsService, input: In) => {
@@ -161,7 +137,7 @@ export const run = <In = void, S = void, A = S, E = PlexError>(
     }, (span) => {
       const result = built === undefined
         ? Effect.fail(request as Unstamped<PlexError>)
-        : isolated(attempt(built, span), timedOut)
+        : timeLimited(attempt(built, span), timedOut)
       return result.pipe(
         Effect.mapError((failure) => {
           const error = failure.stamp(stampOf(built, input))
@@ -172,17 +148,16 @@ export const run = <In = void, S = void, A = S, E = PlexError>(
     })
   }
 
-  const operation = (input: In) =>
-    Effect.withFiberRuntime<A, E, HttpClient.HttpClient | PlexCredentials>((fiber) => {
-      const watch = fiber.getFiberRef(currentDeadlineWatch)
+  const operation = (input: In): Effect.Effect<A, E, HttpClient.HttpClient | PlexCredentials> =>
+    FiberRef.getWith(currentDeadlineWatch, (watch) => {
       if (watch !== undefined) watch.last = name
-      const credentials = fiber.currentContext.unsafeMap.get(PlexCredentials.key) as PlexCredentialsService
-      const renewal = description.token === "never" ? undefined : credentials.renewal
-      const result = renewal === undefined
-        ? call(credentials, input)
-        : withRenewal(renewal, credentials, (current) => call(current, input))
-      return result as unknown as Effect.Effect<A, E, HttpClient.HttpClient>
-    })
+      return Effect.flatMap(PlexCredentials, (credentials) => {
+        const renewal = description.token === "never" ? undefined : credentials.renewal
+        return renewal === undefined
+          ? call(credentials, input)
+          : withRenewal(renewal, credentials, (current) => call(current, input))
+      })
+    }) as Effect.Effect<A, E, HttpClient.HttpClient | PlexCredentials>
   return Object.defineProperty(operation, "name", { value: name })
 }
 

@@ -27,17 +27,8 @@ const encode = (params: Params): string | Unstamped<InvalidInput> => {
   return typeof encoded === "string" ? encoded : invalid(encoded.field, encoded.reason)
 }
 
-// The identity headers with the token, made once per credentials value.
-const withToken = new WeakMap<PlexCredentialsService, Headers.Headers>()
-
-const tokenHeaders = (credentials: PlexCredentialsService, token: Redacted.Redacted<string>): Headers.Headers => {
-  let headers = withToken.get(credentials)
-  if (headers === undefined) {
-    headers = Headers.set(credentials.headers, tokenHeaderName, Redacted.value(token))
-    withToken.set(credentials, headers)
-  }
-  return headers
-}
+const tokenHeaders = (credentials: PlexCredentialsService, token: Redacted.Redacted<string>): Headers.Headers =>
+  Headers.set(credentials.headers, tokenHeaderName, Redacted.value(token))
 
 /** @internal */
 export const buildRequest = <In>(
