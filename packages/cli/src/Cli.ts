@@ -71,6 +71,15 @@ export class NotSignedIn extends Data.TaggedError("NotSignedIn") {
   }
 }
 
+/** `signout` forgot the token here but could not end it at Plex: it may still work. */
+export class SignOutIncomplete extends Data.TaggedError("SignOutIncomplete")<{ readonly cause: { readonly message: string } }> {
+  override get message() {
+    return `forgot the token here, but Plex did not end it (${this.cause.message}): it may still work until you sign out at plex.tv`
+  }
+}
+
+const isDeadToken = (error: { readonly _tag: string }) => error._tag === "Unauthorized" || error._tag === "TokenExpired"
+
 export class NoDeviceKey extends Data.TaggedError("NoDeviceKey") {
   override get message() {
     return "the saved Plex JWT has no device key beside it: run `effect-plex login --jwt`"
@@ -389,11 +398,20 @@ const pingCommand = Command.make(
 const signout = Command.make("signout", common, (flags) =>
   withPlex(flags, "token", (fake) =>
     Effect.gen(function*() {
-      yield* signOut()
+      // The local credential is forgotten whatever Plex answers, as `gh auth
+      // logout` does: a token Plex no longer accepts is already signed out.
+      const ended = yield* Effect.either(signOut())
       if (Option.isNone(fake)) yield* ConfigFile.save({ token: undefined, jwt: undefined })
-      yield* flags.json
-        ? Console.log(JSON.stringify({ ok: true }))
-        : Console.log("Signed out; the token no longer works.")
+      if (ended._tag === "Right" || isDeadToken(ended.left)) {
+        return yield* flags.json
+          ? Console.log(JSON.stringify({ ok: true }))
+          : Console.log(
+            ended._tag === "Right"
+              ? "Signed out; the token no longer works."
+              : "Plex no longer accepted the token; it is forgotten here."
+          )
+      }
+      return yield* new SignOutIncomplete({ cause: ended.left })
     }))).pipe(Command.withDescription("End the token, and forget it"))
 
 const step = (flags: Output.OutputFlags, n: number, total: number, title: string) =>

@@ -566,6 +566,38 @@ describe("effect-plex CLI", () => {
   )
 
   it.scopedLive(
+    "signout forgets the saved token whatever Plex answers: a dead token at once, an unreachable Plex with a warning",
+    () =>
+      Effect.gen(function*() {
+        const fake = yield* PlexFake.serve()
+        const saveToken = (home: string, token: string) => {
+          fs.mkdirSync(path.dirname(configPath(home)), { recursive: true, mode: 0o700 })
+          fs.writeFileSync(configPath(home), JSON.stringify({ token, clientIdentifier: "cli-tests" }), { mode: 0o600 })
+        }
+        const savedToken = (home: string) => JSON.parse(fs.readFileSync(configPath(home), "utf8")).token
+
+        const revoked = freshHome()
+        const dead = Redacted.value(yield* fake.issueToken("demo"))
+        yield* fake.revokeToken(dead)
+        saveToken(revoked, dead)
+        const gone = yield* cli(["signout"], { home: revoked, env: against(fake) })
+        assert.strictEqual(gone.code, 0, gone.stderr)
+        assert.include(gone.stdout, "no longer accepted the token")
+        assert.isUndefined(savedToken(revoked))
+
+        const offline = freshHome()
+        const live = Redacted.value(yield* fake.issueToken("demo"))
+        saveToken(offline, live)
+        const unreachable = yield* cli(["signout"], { home: offline, env: { PLEX_TV_URL: "http://127.0.0.1:9/api/v2" } })
+        assert.strictEqual(unreachable.code, 1)
+        assert.match(unreachable.stderr, /forgot the token here, but Plex did not end it .*: it may still work/)
+        assert.isUndefined(savedToken(offline))
+        assert.notInclude(unreachable.stdout + unreachable.stderr, live)
+      }),
+    30_000
+  )
+
+  it.scopedLive(
     "demo against a configured Plex runs whoami, transient-token and source-info, without the fake's notice",
     () =>
       Effect.gen(function*() {
