@@ -7,9 +7,10 @@
  * - every injected fault comes back as exactly its typed error;
  * - no error's message, JSON or inspection holds the token;
  * - the heap grows by less than 10 MB;
- * - a gzip bomb over fetch is BodyTooLarge, with peak RSS under 100 MB above the baseline.
+ * - a gzip bomb over fetch is BodyError(TooLarge), with peak RSS under 100 MB above the baseline.
  */
 import * as PlexCredentials from "@effect-plex/client/PlexCredentials"
+import { BodyError } from "@effect-plex/client/PlexError"
 import { getTokenDetails } from "@effect-plex/client/TokenDetails"
 import * as PlexFake from "@effect-plex/testing/PlexFake"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
@@ -30,15 +31,19 @@ const maxHeapGrowth = 10 * 1024 * 1024
 const faults: ReadonlyArray<readonly [PlexFake.Fault, string]> = [
   [PlexFake.Faults.status(503), "UnexpectedStatus"],
   [PlexFake.Faults.status(429, { retryAfter: "1" }), "RateLimited"],
-  [PlexFake.Faults.malformedBody, "MalformedJson"],
-  [PlexFake.Faults.emptyBody, "EmptyBody"],
-  [PlexFake.Faults.htmlBody, "NonJsonBody"],
+  [PlexFake.Faults.malformedBody, "BodyError(MalformedJson)"],
+  [PlexFake.Faults.emptyBody, "BodyError(Empty)"],
+  [PlexFake.Faults.htmlBody, "BodyError(NotJson)"],
   [PlexFake.Faults.drop, "TransportError"],
-  // Undici hands over the gzip bytes as they came, so the bomb is NonJsonBody here.
-  [PlexFake.Faults.gzipBomb, "NonJsonBody"],
+  // Undici hands over the gzip bytes as they came, so the bomb is BodyError(NotJson) here.
+  [PlexFake.Faults.gzipBomb, "BodyError(NotJson)"],
   [PlexFake.Faults.echo, "Unauthorized"],
   [PlexFake.Faults.breakBody, "TransportError"]
 ]
+
+// A failure by its tag, and a BodyError by its reason too.
+const outcome = (error: { readonly _tag: string }) =>
+  error instanceof BodyError ? `BodyError(${error.reason})` : error._tag
 
 const gc = () => {
   const collect = (globalThis as { gc?: () => void }).gc
@@ -89,7 +94,7 @@ const gzipBomb = Effect.gen(function*() {
   clearInterval(sampler)
   peak = Math.max(peak, process.memoryUsage().rss)
   const tag = Exit.isFailure(exit)
-    ? Cause.failureOption(exit.cause).pipe((o) => o._tag === "Some" ? o.value._tag : "untyped")
+    ? Cause.failureOption(exit.cause).pipe((o) => o._tag === "Some" ? outcome(o.value) : "untyped")
     : "success"
   return { wire: bomb.length, tag, growth: peak - baseline }
 })
@@ -120,7 +125,7 @@ const program = Effect.gen(function*() {
       if (Exit.isSuccess(exit)) return count(tally, "success")
       const failure = Cause.failureOption(exit.cause)
       if (failure._tag === "Some") {
-        count(tally, failure.value._tag)
+        count(tally, outcome(failure.value))
         const shown = failure.value.message + JSON.stringify(failure.value) + util.inspect(failure.value, { depth: 5 })
         if (shown.includes(secret)) leaks++
       } else untyped++
@@ -165,8 +170,8 @@ const program = Effect.gen(function*() {
     ["no error holds the token", leaks === 0],
     ["heap growth under 10 MB", growth < maxHeapGrowth],
     [
-      "a gzip bomb is BodyTooLarge, with peak RSS under 100 MB above the baseline",
-      bomb.tag === "BodyTooLarge" && bomb.growth < maxBombRss
+      "a gzip bomb is BodyError(TooLarge), with peak RSS under 100 MB above the baseline",
+      bomb.tag === "BodyError(TooLarge)" && bomb.growth < maxBombRss
     ]
   ] as const
   for (const [name, ok] of checks) console.log(`${ok ? "PASS" : "FAIL"} ${name}`)

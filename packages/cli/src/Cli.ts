@@ -72,7 +72,9 @@ export class NotSignedIn extends Data.TaggedError("NotSignedIn") {
 }
 
 /** `signout` forgot the token here but could not end it at Plex: it may still work. */
-export class SignOutIncomplete extends Data.TaggedError("SignOutIncomplete")<{ readonly cause: { readonly message: string } }> {
+export class SignOutIncomplete
+  extends Data.TaggedError("SignOutIncomplete")<{ readonly cause: { readonly message: string } }>
+{
   override get message() {
     return `forgot the token here, but Plex did not end it (${this.cause.message}): it may still work until you sign out at plex.tv`
   }

@@ -588,7 +588,10 @@ describe("effect-plex CLI", () => {
         const offline = freshHome()
         const live = Redacted.value(yield* fake.issueToken("demo"))
         saveToken(offline, live)
-        const unreachable = yield* cli(["signout"], { home: offline, env: { PLEX_TV_URL: "http://127.0.0.1:9/api/v2" } })
+        const unreachable = yield* cli(["signout"], {
+          home: offline,
+          env: { PLEX_TV_URL: "http://127.0.0.1:9/api/v2" }
+        })
         assert.strictEqual(unreachable.code, 1)
         assert.match(unreachable.stderr, /forgot the token here, but Plex did not end it .*: it may still work/)
         assert.isUndefined(savedToken(offline))

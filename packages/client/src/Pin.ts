@@ -28,6 +28,7 @@ import {
 import type { DeviceKey } from "./Jwt.js"
 import { PlexCredentials } from "./PlexCredentials.js"
 import {
+  BodyError,
   type CommonError,
   type InvalidInput,
   type MissingCredential,
@@ -35,7 +36,6 @@ import {
   PinNotClaimed,
   PinNotFound,
   SchemaIssue,
-  SchemaMismatch,
   type StatusError
 } from "./PlexError.js"
 import * as Retry from "./Retry.js"
@@ -309,14 +309,15 @@ const expiryOf = (pin: Pin, waitStarted: number): number =>
 const expiredError = (pin: Pin) => new PinExpired({ operation: "waitForToken", pinId: pin.id })
 
 // An answer about another PIN, or for another client, is not this PIN's news.
-const mismatch = (asked: Pin, answer: Pin, clientIdentifier: string): SchemaMismatch | undefined => {
+const mismatch = (asked: Pin, answer: Pin, clientIdentifier: string): BodyError | undefined => {
   const issues = [
     answer.id !== asked.id ? "id" : undefined,
     answer.code !== asked.code ? "code" : undefined,
     Option.exists(answer.clientIdentifier, (id) => id !== clientIdentifier) ? "clientIdentifier" : undefined
   ].filter((path) => path !== undefined)
-  return issues.length === 0 ? undefined : new SchemaMismatch({
+  return issues.length === 0 ? undefined : new BodyError({
     operation: "getPin",
+    reason: "SchemaMismatch",
     issues: issues.map((path) => new SchemaIssue({ path, problem: "names another PIN than the one polled" }))
   })
 }
@@ -339,7 +340,7 @@ const makePoller = (pin: Pin, key: DeviceKey | undefined) =>
       checkExpiry,
       fetchPin.pipe(
         Retry.withPolicy(Retry.transient),
-        Effect.flatMap((answer): Effect.Effect<Option.Option<Pin>, SchemaMismatch | PinExpired> => {
+        Effect.flatMap((answer): Effect.Effect<Option.Option<Pin>, BodyError | PinExpired> => {
           const wrong = mismatch(pin, answer, clientIdentifier)
           if (wrong !== undefined) return Effect.fail(wrong)
           if (Option.isSome(answer.authToken)) return Effect.succeed(Option.some(answer))
@@ -370,7 +371,7 @@ const makePoller = (pin: Pin, key: DeviceKey | undefined) =>
  * that reaches past the PIN's expiry ends the stream with that error. The
  * expiry is the latest `expiresAt` Plex gave, else `expiresIn` from
  * `createdAt` (or from the first poll), else `defaultPinLifetime`. An answer
- * naming another PIN or client is `SchemaMismatch`. The stream ends without a
+ * naming another PIN or client is a `BodyError` (`SchemaMismatch`). The stream ends without a
  * token if `schedule` ends first. Interrupting the stream stops the polling.
  *
  * @since 0.1.0

@@ -334,76 +334,6 @@ export class DeadlineExceeded extends Schema.TaggedError<DeadlineExceeded>(id("D
 }
 
 /**
- * A success status with an empty body.
- *
- * @since 0.1.0
- * @category errors
- */
-export class EmptyBody extends Schema.TaggedError<EmptyBody>(id("EmptyBody"))("EmptyBody", {
-  ...common,
-  status: Schema.Int
-}) {
-  override get message(): string {
-    return `${this.operation}: Plex answered ${this.status} with an empty body`
-  }
-}
-
-/**
- * A success status whose body is not JSON at all (XML, HTML, text): usually a
- * proxy, a captive portal, or a server that ignored `Accept: application/json`.
- *
- * @since 0.1.0
- * @category errors
- */
-export class NonJsonBody extends Schema.TaggedError<NonJsonBody>(id("NonJsonBody"))("NonJsonBody", {
-  ...common,
-  status: Schema.Int,
-  contentType: Schema.String,
-  /** The body's `content-encoding` (e.g. `gzip`), when the transport left it encoded. */
-  contentEncoding: Schema.optional(Schema.String)
-}) {
-  override get message(): string {
-    const what = this.contentType || "no content type"
-    return this.contentEncoding === undefined
-      ? `${this.operation}: expected JSON but got ${what} (status ${this.status})`
-      : `${this.operation}: expected JSON but got a ${this.contentEncoding}-encoded body (${what}) that the transport did not decode (status ${this.status})`
-  }
-}
-
-/**
- * A body that looks like JSON but does not parse (truncated, corrupted).
- *
- * @since 0.1.0
- * @category errors
- */
-export class MalformedJson extends Schema.TaggedError<MalformedJson>(id("MalformedJson"))("MalformedJson", {
-  ...common,
-  status: Schema.Int,
-  reason: Schema.String
-}) {
-  override get message(): string {
-    return `${this.operation}: the response body is not valid JSON: ${this.reason}`
-  }
-}
-
-/**
- * A body larger than the client will buffer (16 MiB). The connection is
- * dropped as soon as the limit is passed.
- *
- * @since 0.1.0
- * @category errors
- */
-export class BodyTooLarge extends Schema.TaggedError<BodyTooLarge>(id("BodyTooLarge"))("BodyTooLarge", {
-  ...common,
-  status: Schema.Int,
-  limit: Schema.Int
-}) {
-  override get message(): string {
-    return `${this.operation}: the response body is larger than ${this.limit} bytes`
-  }
-}
-
-/**
  * One problem found while decoding a response: where (`path`) and what.
  *
  * @since 0.1.0
@@ -415,21 +345,86 @@ export class SchemaIssue extends Schema.Class<SchemaIssue>(id("SchemaIssue"))({
 }) {}
 
 /**
- * Valid JSON whose shape does not match what the operation needs, e.g. a
- * missing `authToken` or `id`. The issues name each field's path; the values
- * themselves are never copied, as they may be secrets.
+ * What made a success's body unusable, in `BodyError.reason`:
+ * - `Empty`: no body at all;
+ * - `NotJson`: XML, HTML or text, usually a proxy, a captive portal, or a
+ *   server that ignored `Accept: application/json` (`contentType`, and
+ *   `contentEncoding` when the transport left the body encoded);
+ * - `MalformedJson`: it looks like JSON but does not parse, truncated or
+ *   corrupted (`detail` is the parser's diagnosis, never the body);
+ * - `SchemaMismatch`: valid JSON whose essential fields are missing or of the
+ *   wrong shape, e.g. no `authToken` (`issues` name each path, never the value);
+ * - `TooLarge`: over the client's limit (`limit`, 16 MiB); the connection is
+ *   dropped as soon as the limit is passed.
  *
- * @since 0.1.0
+ * @since 0.2.0
+ * @category models
+ */
+export const BodyErrorReason = Schema.Literal("Empty", "NotJson", "MalformedJson", "SchemaMismatch", "TooLarge")
+
+/**
+ * @since 0.2.0
+ * @category models
+ */
+export type BodyErrorReason = typeof BodyErrorReason.Type
+
+/**
+ * A success status whose body cannot be used: one outcome, told apart by
+ * `reason` (see `BodyErrorReason`), as the platform's `ResponseError` is. No
+ * retry policy retries it: the same request gets the same body.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { getTokenDetails } from "@effect-plex/client/TokenDetails"
+ *
+ * const account = getTokenDetails().pipe(
+ *   Effect.catchTag("BodyError", (error) =>
+ *     error.reason === "NotJson"
+ *       ? Effect.dieMessage(`a proxy answered with ${error.contentType ?? "no content type"}`)
+ *       : Effect.fail(error))
+ * )
+ * ```
+ *
+ * @since 0.2.0
  * @category errors
  */
-export class SchemaMismatch extends Schema.TaggedError<SchemaMismatch>(id("SchemaMismatch"))("SchemaMismatch", {
+export class BodyError extends Schema.TaggedError<BodyError>(id("BodyError"))("BodyError", {
   ...common,
-  issues: Schema.Array(SchemaIssue)
+  reason: BodyErrorReason,
+  /** The success status the body came with, when there was a response. */
+  status: Schema.optional(Schema.Int),
+  /** `NotJson`: the body's content type, `""` when it had none. */
+  contentType: Schema.optional(Schema.String),
+  /** `NotJson`: the body's `content-encoding` (e.g. `gzip`), when the transport left it encoded. */
+  contentEncoding: Schema.optional(Schema.String),
+  /** `MalformedJson`: the parser's diagnosis. */
+  detail: Schema.optional(Schema.String),
+  /** `TooLarge`: the limit, in bytes. */
+  limit: Schema.optional(Schema.Int),
+  /** `SchemaMismatch`: each field that did not decode, by path. */
+  issues: Schema.optional(Schema.Array(SchemaIssue))
 }) {
   override get message(): string {
-    return `${this.operation}: unexpected response shape: ${
-      this.issues.map((i) => `${i.path || "(root)"} ${i.problem}`).join("; ")
-    }`
+    const status = this.status === undefined ? "" : ` (status ${this.status})`
+    switch (this.reason) {
+      case "Empty":
+        return `${this.operation}: Plex answered ${this.status ?? "a success"} with an empty body`
+      case "NotJson": {
+        const what = this.contentType || "no content type"
+        return this.contentEncoding === undefined
+          ? `${this.operation}: expected JSON but got ${what}${status}`
+          : `${this.operation}: expected JSON but got a ${this.contentEncoding}-encoded body (${what}) that the transport did not decode${status}`
+      }
+      case "MalformedJson":
+        return `${this.operation}: the response body is not valid JSON: ${this.detail ?? "it does not parse"}`
+      case "TooLarge":
+        return `${this.operation}: the response body is larger than ${this.limit ?? "the limit of"} bytes`
+      case "SchemaMismatch":
+        return `${this.operation}: unexpected response shape: ${
+          (this.issues ?? []).map((i) => `${i.path || "(root)"} ${i.problem}`).join("; ")
+        }`
+    }
   }
 }
 
@@ -565,11 +560,7 @@ export const errors = {
   TransportError,
   Timeout,
   DeadlineExceeded,
-  EmptyBody,
-  NonJsonBody,
-  MalformedJson,
-  SchemaMismatch,
-  BodyTooLarge,
+  BodyError,
   MissingCredential,
   InvalidInput,
   PinNotFound,
@@ -605,14 +596,6 @@ export const isPlexError = (u: unknown): u is PlexError => Predicate.hasProperty
  * @category errors
  */
 export type StatusError = BadRequest | Unauthorized | RateLimited | TokenExpired | UnexpectedStatus
-
-/**
- * Errors of a success status whose body cannot be used.
- *
- * @since 0.1.0
- * @category errors
- */
-export type BodyError = EmptyBody | NonJsonBody | MalformedJson | SchemaMismatch | BodyTooLarge
 
 /**
  * Errors every operation can fail with, whatever it sends.

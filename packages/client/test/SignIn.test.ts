@@ -3,6 +3,7 @@ import { Cause, Effect, Exit, Fiber, Option, Redacted, TestClock } from "effect"
 import * as Retry from "../src/Retry.js"
 import { postUsersSignInData, signIn } from "../src/SignIn.js"
 import { readRealWorld } from "./support/fixtures.js"
+import { outcome } from "./support/outcome.js"
 import { credentials, provide, userBody } from "./support/plex.js"
 import { scripted } from "./support/scriptedHttp.js"
 
@@ -114,7 +115,7 @@ describe("signIn", () => {
         headers: { "content-type": "application/xml" }
       })
       const error = yield* Effect.flip(signIn(request).pipe(provide(other.layer)))
-      assert.strictEqual(error._tag, "NonJsonBody")
+      assert.strictEqual(outcome(error), "BodyError(NotJson)")
     }))
 
   it.effect("accepts 200 as well as 201 (mocks of plex.tv answer 200)", () =>

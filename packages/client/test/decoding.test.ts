@@ -21,6 +21,7 @@ import { TransientToken, TransientTokenContainer } from "../src/TransientToken.j
 import { UserPlexAccount, UserProfile } from "../src/UserPlexAccount.js"
 import { readRealWorld, realWorldFiles } from "./support/fixtures.js"
 import { exampleOf, loadSpec, responseSchema } from "./support/openapi.js"
+import { outcome } from "./support/outcome.js"
 import { credentials, provide } from "./support/plex.js"
 import { specExamples } from "./support/responses.js"
 import { scripted } from "./support/scriptedHttp.js"
@@ -91,8 +92,8 @@ describe("recorded real-world bodies", () => {
           ),
           Effect.flip
         )
-        assert.strictEqual(error._tag, "NonJsonBody")
-        if (error._tag === "NonJsonBody") assert.strictEqual(error.contentType, "application/xml")
+        assert.strictEqual(outcome(error), "BodyError(NotJson)")
+        if (error._tag === "BodyError") assert.strictEqual(error.contentType, "application/xml")
       }))
   }
 

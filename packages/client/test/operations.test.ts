@@ -1,6 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Cause, Duration, Effect, Exit, Fiber, Option, TestClock } from "effect"
 import * as Retry from "../src/Retry.js"
+import { outcome } from "./support/outcome.js"
 import { operations, provide } from "./support/plex.js"
 import { json, scripted } from "./support/scriptedHttp.js"
 
@@ -86,22 +87,22 @@ describe.each(operations)("$name", (op) => {
   it.effect("fails with the typed body error on a 200 that is malformed, empty, XML or HTML", () =>
     Effect.gen(function*() {
       const cases = [
-        [{ status: 200, body: "{\"id\": 1, \"uuid\": " }, "MalformedJson"],
-        [{ status: 200, body: "" }, "EmptyBody"],
+        [{ status: 200, body: "{\"id\": 1, \"uuid\": " }, "BodyError(MalformedJson)"],
+        [{ status: 200, body: "" }, "BodyError(Empty)"],
         [{
           status: 200,
           body: "<MediaContainer size=\"0\" token=\"transient-1\" />",
           headers: { "content-type": "application/xml" }
-        }, "NonJsonBody"],
+        }, "BodyError(NotJson)"],
         [
           { status: 200, body: "<!doctype html><html></html>", headers: { "content-type": "text/html" } },
-          "NonJsonBody"
+          "BodyError(NotJson)"
         ],
-        [json(200, { unexpected: true }), "SchemaMismatch"]
+        [json(200, { unexpected: true }), "BodyError(SchemaMismatch)"]
       ] as const
       for (const [reply, tag] of cases) {
         const error = failureOf(yield* Effect.exit(op.run().pipe(provide(scripted(reply).layer))))
-        assert.strictEqual(error._tag, tag, JSON.stringify(reply))
+        assert.strictEqual(outcome(error), tag, JSON.stringify(reply))
       }
     }))
 

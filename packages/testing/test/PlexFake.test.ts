@@ -7,6 +7,7 @@ import { getTransientToken } from "@effect-plex/client/TransientToken"
 import * as HttpClient from "@effect/platform/HttpClient"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Exit, Fiber, Layer, Option, Redacted, TestClock } from "effect"
+import { outcome } from "../../client/test/support/outcome.js"
 import * as PlexFake from "../src/PlexFake.js"
 
 const clientIdentifier = "fake-test-client"
@@ -215,14 +216,14 @@ describe("PlexFake faults and journal", () => {
         const call = getTokenDetails().pipe(Effect.provide(credentials(token)))
         for (
           const [fault, tag] of [
-            [PlexFake.Faults.malformedBody, "MalformedJson"],
-            [PlexFake.Faults.emptyBody, "EmptyBody"],
-            [PlexFake.Faults.htmlBody, "NonJsonBody"],
+            [PlexFake.Faults.malformedBody, "BodyError(MalformedJson)"],
+            [PlexFake.Faults.emptyBody, "BodyError(Empty)"],
+            [PlexFake.Faults.htmlBody, "BodyError(NotJson)"],
             [PlexFake.Faults.drop, "TransportError"]
           ] as const
         ) {
           yield* fake.inject("user", fault, { times: 1 })
-          assert.strictEqual((yield* Effect.flip(call))._tag, tag)
+          assert.strictEqual(outcome(yield* Effect.flip(call)), tag)
         }
         yield* fake.inject("user", PlexFake.Faults.delay("10 seconds"), { times: 1 })
         const slow = yield* Effect.fork(call.pipe(Retry.withAttemptTimeout("2 seconds"), Effect.flip))
@@ -319,7 +320,7 @@ describe("the faults a hostile server brings", () => {
       for (const [face, layer] of faces) {
         yield* fake.inject("user", PlexFake.Faults.gzipBomb, { times: 1 })
         const bomb = yield* getTokenDetails().pipe(Effect.provide(layer), Effect.flip)
-        assert.strictEqual(bomb._tag, face === "in memory" ? "NonJsonBody" : "BodyTooLarge", face)
+        assert.strictEqual(outcome(bomb), face === "in memory" ? "BodyError(NotJson)" : "BodyError(TooLarge)", face)
 
         yield* fake.inject("user", PlexFake.Faults.echo, { times: 1 })
         const echo = yield* getTokenDetails().pipe(Effect.provide(layer), Effect.flip)

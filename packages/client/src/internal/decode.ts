@@ -9,16 +9,7 @@ import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Effect from "effect/Effect"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
-import {
-  type BodyError,
-  BodyTooLarge,
-  EmptyBody,
-  MalformedJson,
-  NonJsonBody,
-  SchemaIssue,
-  SchemaMismatch,
-  type TransportError
-} from "../PlexError.js"
+import { BodyError, SchemaIssue, type TransportError } from "../PlexError.js"
 import { maxBodyBytes, readText, TooLarge } from "./body.js"
 import { type Decoder, type Ignored, nonNull } from "./compiler.js"
 import { Unstamped } from "./failure.js"
@@ -70,18 +61,19 @@ const parse = (
   response: HttpClientResponse.HttpClientResponse,
   text: string,
   xml: ((text: string) => unknown) | undefined
-): Effect.Effect<unknown, Unstamped<EmptyBody | NonJsonBody | MalformedJson>> => {
+): Effect.Effect<unknown, Unstamped<BodyError>> => {
   const status = response.status
   const trimmed = text.trim()
-  if (trimmed === "") return fail((stamp) => new EmptyBody({ ...stamp.common, status }))
+  if (trimmed === "") return fail((stamp) => new BodyError({ ...stamp.common, reason: "Empty", status }))
   const fromXml = xml !== undefined && trimmed[0] === "<" ? xml(trimmed) : undefined
   if (fromXml !== undefined) return Effect.succeed(fromXml)
   if (trimmed[0] !== "{" && trimmed[0] !== "[") {
     const contentType = response.headers["content-type"] ?? ""
     const encoding = response.headers["content-encoding"]
     return fail((stamp) =>
-      new NonJsonBody({
+      new BodyError({
         ...stamp.common,
+        reason: "NotJson",
         status,
         contentType: stamp.scrub(contentType),
         ...(encoding === undefined || encoding === "identity" ? {} : { contentEncoding: stamp.scrub(encoding) })
@@ -92,16 +84,20 @@ const parse = (
     return Effect.succeed(JSON.parse(trimmed) as unknown)
   } catch (e) {
     const reason = withoutInput(e instanceof Error ? e.message : String(e))
-    return fail((stamp) => new MalformedJson({ ...stamp.common, status, reason: stamp.scrub(reason) }))
+    return fail((stamp) =>
+      new BodyError({ ...stamp.common, reason: "MalformedJson", status, detail: stamp.scrub(reason) })
+    )
   }
 }
 
 const read = (
   response: HttpClientResponse.HttpClientResponse
-): Effect.Effect<string, Unstamped<BodyTooLarge | TransportError>> =>
+): Effect.Effect<string, Unstamped<BodyError | TransportError>> =>
   Effect.mapError(readText(response, maxBodyBytes), (error) =>
     error instanceof TooLarge
-      ? new Unstamped((stamp) => new BodyTooLarge({ ...stamp.common, status: response.status, limit: maxBodyBytes }))
+      ? new Unstamped((stamp) =>
+        new BodyError({ ...stamp.common, reason: "TooLarge", status: response.status, limit: maxBodyBytes })
+      )
       : transportFailure("response", error))
 
 const nothing: Body<void> = { value: undefined, ignored: [] }
@@ -127,6 +123,8 @@ export const decodeBody = <A>(decoder: Decoder<A>, xml?: ((text: string) => unkn
       const decoded = decoder(json)
       if (decoded._tag === "Decoded") return Effect.succeed(decoded)
       const issues = issuesOf(decoded.error.issue).slice(0, 10)
-      return fail((stamp) => new SchemaMismatch({ ...stamp.common, issues }))
+      return fail((stamp) =>
+        new BodyError({ ...stamp.common, reason: "SchemaMismatch", status: response.status, issues })
+      )
     })
   )

@@ -41,7 +41,7 @@ export interface Description<In, S, A> {
   /**
    * How to read a 2xx body in XML, for an answer that must not be lost (a
    * sign-in's token): the object the schema then decodes, or `undefined`
-   * when the XML is not such an answer. Without it, XML is `NonJsonBody`.
+   * when the XML is not such an answer. Without it, XML is a `BodyError` (`NotJson`).
    */
   readonly xml?: ((text: string) => unknown) | undefined
   /** The value handed out, taken from the decoded body (e.g. from its `MediaContainer`). */

@@ -42,7 +42,10 @@ const refusingRedirects = <A, E, R>(response: Effect.Effect<A, E, R>) =>
   Effect.flatMap(
     Effect.serviceOption(FetchHttpClient.RequestInit),
     (init) =>
-      Effect.provideService(response, FetchHttpClient.RequestInit, { ...Option.getOrUndefined(init), redirect: "error" })
+      Effect.provideService(response, FetchHttpClient.RequestInit, {
+        ...Option.getOrUndefined(init),
+        redirect: "error"
+      })
   )
 
 /**
