@@ -12,7 +12,7 @@ import * as Schema from "effect/Schema"
 import { BodyError, SchemaIssue, type TransportError } from "../PlexError.js"
 import { maxBodyBytes, readText, TooLarge } from "./body.js"
 import { type Decoder, type Ignored, nonNull } from "./compiler.js"
-import { Unstamped } from "./failure.js"
+import type { Stamp } from "./failure.js"
 import { transportFailure } from "./transportFailure.js"
 
 // Schema messages quote the offending value ("Expected string, actual …"); that
@@ -55,22 +55,21 @@ export interface Body<A> {
   readonly ignored: ReadonlyArray<Ignored>
 }
 
-const fail = <E>(make: Unstamped<E>["stamp"]) => Effect.fail(new Unstamped(make))
-
 const parse = (
   response: HttpClientResponse.HttpClientResponse,
   text: string,
-  xml: ((text: string) => unknown) | undefined
-): Effect.Effect<unknown, Unstamped<BodyError>> => {
+  xml: ((text: string) => unknown) | undefined,
+  stamp: Stamp
+): Effect.Effect<unknown, BodyError> => {
   const status = response.status
   const trimmed = text.trim()
-  if (trimmed === "") return fail((stamp) => new BodyError({ ...stamp.common, reason: "Empty", status }))
+  if (trimmed === "") return Effect.fail(new BodyError({ ...stamp.common, reason: "Empty", status }))
   const fromXml = xml !== undefined && trimmed[0] === "<" ? xml(trimmed) : undefined
   if (fromXml !== undefined) return Effect.succeed(fromXml)
   if (trimmed[0] !== "{" && trimmed[0] !== "[") {
     const contentType = response.headers["content-type"] ?? ""
     const encoding = response.headers["content-encoding"]
-    return fail((stamp) =>
+    return Effect.fail(
       new BodyError({
         ...stamp.common,
         reason: "NotJson",
@@ -84,21 +83,20 @@ const parse = (
     return Effect.succeed(JSON.parse(trimmed) as unknown)
   } catch (e) {
     const reason = withoutInput(e instanceof Error ? e.message : String(e))
-    return fail((stamp) =>
+    return Effect.fail(
       new BodyError({ ...stamp.common, reason: "MalformedJson", status, detail: stamp.scrub(reason) })
     )
   }
 }
 
 const read = (
-  response: HttpClientResponse.HttpClientResponse
-): Effect.Effect<string, Unstamped<BodyError | TransportError>> =>
+  response: HttpClientResponse.HttpClientResponse,
+  stamp: Stamp
+): Effect.Effect<string, BodyError | TransportError> =>
   Effect.mapError(readText(response, maxBodyBytes), (error) =>
     error instanceof TooLarge
-      ? new Unstamped((stamp) =>
-        new BodyError({ ...stamp.common, reason: "TooLarge", status: response.status, limit: maxBodyBytes })
-      )
-      : transportFailure("response", error))
+      ? new BodyError({ ...stamp.common, reason: "TooLarge", status: response.status, limit: maxBodyBytes })
+      : transportFailure("response", error, stamp))
 
 const nothing: Body<void> = { value: undefined, ignored: [] }
 
@@ -109,21 +107,23 @@ const nothing: Body<void> = { value: undefined, ignored: [] }
  * @internal
  */
 export const ignoreBody = (
-  response: HttpClientResponse.HttpClientResponse
-): Effect.Effect<Body<void>, Unstamped<BodyError | TransportError>> => Effect.as(read(response), nothing)
+  response: HttpClientResponse.HttpClientResponse,
+  stamp: Stamp
+): Effect.Effect<Body<void>, BodyError | TransportError> => Effect.as(read(response, stamp), nothing)
 
 /** @internal */
 export const decodeBody = <A>(decoder: Decoder<A>, xml?: ((text: string) => unknown) | undefined) =>
 (
-  response: HttpClientResponse.HttpClientResponse
-): Effect.Effect<Body<A>, Unstamped<BodyError | TransportError>> =>
-  read(response).pipe(
-    Effect.flatMap((text) => parse(response, text, xml)),
+  response: HttpClientResponse.HttpClientResponse,
+  stamp: Stamp
+): Effect.Effect<Body<A>, BodyError | TransportError> =>
+  read(response, stamp).pipe(
+    Effect.flatMap((text) => parse(response, text, xml, stamp)),
     Effect.flatMap((json) => {
       const decoded = decoder(json)
       if (decoded._tag === "Decoded") return Effect.succeed(decoded)
       const issues = issuesOf(decoded.error.issue).slice(0, 10)
-      return fail((stamp) =>
+      return Effect.fail(
         new BodyError({ ...stamp.common, reason: "SchemaMismatch", status: response.status, issues })
       )
     })

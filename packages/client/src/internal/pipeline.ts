@@ -1,8 +1,9 @@
 /**
  * The one pipeline every operation runs through: build the request, send it,
  * decide by status, decode the body, under the attempt timeout and in one span
- * named after the operation. Here, and only here, a stage's failure gets the
- * operation's name and the call's secrets are scrubbed from it.
+ * named after the operation. Each call makes one `Stamp` (the operation's
+ * fields, and a scrubber for the call's secrets) that every stage builds its
+ * error with, complete, where it fails.
  *
  * @internal
  */
@@ -12,7 +13,6 @@ import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Clock from "effect/Clock"
-import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as FiberRef from "effect/FiberRef"
 import * as Option from "effect/Option"
@@ -20,13 +20,13 @@ import * as Predicate from "effect/Predicate"
 import type * as Redacted from "effect/Redacted"
 import type * as Tracer from "effect/Tracer"
 import { PlexCredentials, type PlexCredentialsService, type TokenRenewal } from "../PlexCredentials.js"
-import { type CommonError, type PlexError, type StatusError, Timeout } from "../PlexError.js"
+import { type CommonError, isPlexError, type PlexError, type StatusError, Timeout } from "../PlexError.js"
 import { timeLimited } from "./attempt.js"
 import { compile } from "./compiler.js"
 import { currentDeadlineWatch } from "./deadline.js"
 import { type Body, decodeBody, describeIgnored, ignoreBody } from "./decode.js"
 import type { Description } from "./description.js"
-import { type Stamp, Unstamped } from "./failure.js"
+import type { Stamp } from "./failure.js"
 import { buildRequest } from "./request.js"
 import { checkStatus } from "./status.js"
 import { send } from "./transport.js"
@@ -65,8 +65,6 @@ const withRenewal = <A, E, R>(
       () => Effect.flatMap(renewal.expired(token), (fresh) => call(withCurrentToken(credentials, fresh)))
     ))
 
-const timedOut = (timeout: Duration.Duration) => new Unstamped((stamp) => new Timeout({ ...stamp.common, timeout }))
-
 /**
  * Turns a description into its operation: a function from the input to an
  * `Effect` that needs only `HttpClient` and `PlexCredentials`. The function
@@ -85,9 +83,10 @@ export const run = <In = void, S = void, A = S, E = PlexError>(
     ? { operation: name, idempotent: false as const }
     : { operation: name }
   const decode: (
-    response: HttpClientResponse.HttpClientResponse
-  ) => Effect.Effect<Body<S>, Unstamped<PlexError>> = description.success === undefined
-    ? ignoreBody as (response: HttpClientResponse.HttpClientResponse) => Effect.Effect<Body<S>, Unstamped<PlexError>>
+    response: HttpClientResponse.HttpClientResponse,
+    stamp: Stamp
+  ) => Effect.Effect<Body<S>, PlexError> = description.success === undefined
+    ? ignoreBody as (response: HttpClientResponse.HttpClientResponse, stamp: Stamp) => Effect.Effect<Body<S>, PlexError>
     : decodeBody(compile(description.success), description.xml)
 
   const stampOf = (request: HttpClientRequest.HttpClientRequest | undefined, input: In): Stamp => ({
@@ -117,32 +116,37 @@ export const run = <In = void, S = void, A = S, E = PlexError>(
     })
   }
 
-  const attempt = (request: HttpClientRequest.HttpClientRequest, span: Tracer.Span) =>
-    send(request).pipe(
+  const attempt = (request: HttpClientRequest.HttpClientRequest, stamp: Stamp, span: Tracer.Span) =>
+    send(request, stamp).pipe(
       Effect.flatMap((response) => {
         span.attribute("http.response.status_code", response.status)
-        return checkStatus(response)
+        return checkStatus(response, stamp)
       }),
-      Effect.flatMap(decode),
+      Effect.flatMap((response) => decode(response, stamp)),
       Effect.withParentSpan(span)
     )
 
   const call = (credentials: PlexCredentialsService, input: In) => {
-    const request = buildRequest(description as Description<In, unknown, unknown>, credentials, input)
-    const built = request instanceof Unstamped ? undefined : request
+    const request = buildRequest(
+      description as Description<In, unknown, unknown>,
+      credentials,
+      input,
+      stampOf(undefined, input)
+    )
+    const built = isPlexError(request) ? undefined : request
     return Effect.useSpan(spanName, {
       kind: "client",
       captureStackTrace: false,
       attributes: built === undefined ? { "http.request.method": description.method } : spanAttributes(built, hideQuery)
     }, (span) => {
-      const result = built === undefined
-        ? Effect.fail(request as Unstamped<PlexError>)
-        : timeLimited(attempt(built, span), timedOut)
+      const stamp = stampOf(built, input)
+      const result: Effect.Effect<Body<S>, PlexError, HttpClient.HttpClient> = built === undefined
+        ? Effect.fail(request as PlexError)
+        : timeLimited(attempt(built, stamp, span), (timeout) => new Timeout({ ...stamp.common, timeout }))
       return result.pipe(
-        Effect.mapError((failure) => {
-          const error = failure.stamp(stampOf(built, input))
-          return refine !== undefined && isStatusError(error) ? refine(error, input) ?? error : error
-        }),
+        Effect.mapError((error) =>
+          refine !== undefined && isStatusError(error) ? refine(error, input) ?? error : error
+        ),
         Effect.flatMap((body) => finish(body, span))
       )
     })

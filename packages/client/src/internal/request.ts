@@ -14,17 +14,11 @@ import * as Redacted from "effect/Redacted"
 import type { PlexCredentialsService } from "../PlexCredentials.js"
 import { InvalidInput, MissingCredential } from "../PlexError.js"
 import type { Description } from "./description.js"
-import { Unstamped } from "./failure.js"
+import type { Stamp } from "./failure.js"
 
-const invalid = (field: string, reason: string) =>
-  new Unstamped((stamp) => new InvalidInput({ ...stamp.common, field, reason }))
-
-const missing = (what: "token" | "serverUrl") =>
-  new Unstamped((stamp) => new MissingCredential({ ...stamp.common, missing: what }))
-
-const encode = (params: Params): string | Unstamped<InvalidInput> => {
+const encode = (params: Params, stamp: Stamp): string | InvalidInput => {
   const encoded = encodeParams(params)
-  return typeof encoded === "string" ? encoded : invalid(encoded.field, encoded.reason)
+  return typeof encoded === "string" ? encoded : new InvalidInput({ ...stamp.common, ...encoded })
 }
 
 const tokenHeaders = (credentials: PlexCredentialsService, token: Redacted.Redacted<string>): Headers.Headers =>
@@ -34,12 +28,14 @@ const tokenHeaders = (credentials: PlexCredentialsService, token: Redacted.Redac
 export const buildRequest = <In>(
   description: Description<In, unknown, unknown>,
   credentials: PlexCredentialsService,
-  input: In
-): HttpClientRequest.HttpClientRequest | Unstamped<MissingCredential | InvalidInput> => {
-  const query = description.query === undefined ? "" : encode(description.query(input))
-  if (query instanceof Unstamped) return query
-  const form = description.form === undefined ? undefined : encode(description.form(input))
-  if (form instanceof Unstamped) return form
+  input: In,
+  stamp: Stamp
+): HttpClientRequest.HttpClientRequest | MissingCredential | InvalidInput => {
+  const missing = (what: "token" | "serverUrl") => new MissingCredential({ ...stamp.common, missing: what })
+  const query = description.query === undefined ? "" : encode(description.query(input), stamp)
+  if (query instanceof InvalidInput) return query
+  const form = description.form === undefined ? undefined : encode(description.form(input), stamp)
+  if (form instanceof InvalidInput) return form
   let base = ""
   if (description.target === "plex.tv") base = credentials.plexTvUrl
   else if (description.target === "clients") base = credentials.clientsUrl

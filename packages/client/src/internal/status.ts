@@ -23,7 +23,7 @@ import {
 } from "../PlexError.js"
 import { readText } from "./body.js"
 import { parseErrorDetails } from "./errorBody.js"
-import { type Stamp, Unstamped } from "./failure.js"
+import type { Stamp } from "./failure.js"
 
 const readDetails = (response: HttpClientResponse.HttpClientResponse): Effect.Effect<Array<PlexErrorDetail>> =>
   readText(response, maxErrorBodyBytes).pipe(
@@ -49,32 +49,33 @@ const retryAfter = (response: HttpClientResponse.HttpClientResponse, now: number
 const toError = (
   response: HttpClientResponse.HttpClientResponse,
   details: ReadonlyArray<PlexErrorDetail>,
-  now: number
-): Unstamped<StatusError> =>
-  new Unstamped((stamp) => {
-    const fields = { ...stamp.common, status: response.status, errors: scrubbed(stamp, details) }
-    const plain = details.map((d) => ({ message: Option.getOrUndefined(d.message) }))
-    switch (statusKind(response.status, plain)) {
-      case "BadRequest":
-        return new BadRequest(fields)
-      case "Unauthorized":
-        return new Unauthorized(fields)
-      case "TokenExpired":
-        return new TokenExpired(fields)
-      case "RateLimited":
-        return new RateLimited({ ...fields, retryAfter: retryAfter(response, now) })
-      case "UnexpectedStatus":
-        return new UnexpectedStatus({ ...fields, retryAfter: retryAfter(response, now) })
-    }
-  })
+  now: number,
+  stamp: Stamp
+): StatusError => {
+  const fields = { ...stamp.common, status: response.status, errors: scrubbed(stamp, details) }
+  const plain = details.map((d) => ({ message: Option.getOrUndefined(d.message) }))
+  switch (statusKind(response.status, plain)) {
+    case "BadRequest":
+      return new BadRequest(fields)
+    case "Unauthorized":
+      return new Unauthorized(fields)
+    case "TokenExpired":
+      return new TokenExpired(fields)
+    case "RateLimited":
+      return new RateLimited({ ...fields, retryAfter: retryAfter(response, now) })
+    case "UnexpectedStatus":
+      return new UnexpectedStatus({ ...fields, retryAfter: retryAfter(response, now) })
+  }
+}
 
 /** @internal */
 export const checkStatus = (
-  response: HttpClientResponse.HttpClientResponse
-): Effect.Effect<HttpClientResponse.HttpClientResponse, Unstamped<StatusError>> =>
+  response: HttpClientResponse.HttpClientResponse,
+  stamp: Stamp
+): Effect.Effect<HttpClientResponse.HttpClientResponse, StatusError> =>
   isSuccess(response.status)
     ? Effect.succeed(response)
     : Effect.flatMap(
       Effect.zip(readDetails(response), Clock.currentTimeMillis),
-      ([details, now]) => Effect.fail(toError(response, details, now))
+      ([details, now]) => Effect.fail(toError(response, details, now, stamp))
     )

@@ -30,7 +30,7 @@ import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import type { TransportError } from "../PlexError.js"
-import type { Unstamped } from "./failure.js"
+import type { Stamp } from "./failure.js"
 import { transportFailure } from "./transportFailure.js"
 
 const always = () => true
@@ -64,9 +64,11 @@ export const plexClient = (client: HttpClient.HttpClient): HttpClient.HttpClient
 
 /** @internal */
 export const send = (
-  request: HttpClientRequest.HttpClientRequest
-): Effect.Effect<HttpClientResponse.HttpClientResponse, Unstamped<TransportError>, HttpClient.HttpClient> =>
+  request: HttpClientRequest.HttpClientRequest,
+  stamp: Stamp
+): Effect.Effect<HttpClientResponse.HttpClientResponse, TransportError, HttpClient.HttpClient> =>
   Effect.flatMap(
     HttpClient.HttpClient,
-    (client) => Effect.mapError(plexClient(client).execute(request), (error) => transportFailure("request", error))
+    (client) =>
+      Effect.mapError(plexClient(client).execute(request), (error) => transportFailure("request", error, stamp))
   )

@@ -6,7 +6,7 @@
  */
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import { TransportError } from "../PlexError.js"
-import { Unstamped } from "./failure.js"
+import type { Stamp } from "./failure.js"
 
 // Failures that happen before a byte of the request leaves: the connection
 // (DNS, TCP, TLS) was never established, so the server cannot have seen it.
@@ -74,20 +74,17 @@ const describe = (cause: unknown): string => {
  */
 export const transportFailure = (
   phase: "request" | "response",
-  error: HttpClientError.HttpClientError
-): Unstamped<TransportError> => {
+  error: HttpClientError.HttpClientError,
+  stamp: Stamp
+): TransportError => {
   const cause = error.cause ?? error
   if (phase === "request" && isRefusedRedirect(cause)) {
-    return new Unstamped((stamp) =>
-      new TransportError({
-        ...stamp.common,
-        phase: "redirect",
-        reason: "the server answered with a redirect, which is never followed; nothing was sent again"
-      })
-    )
+    return new TransportError({
+      ...stamp.common,
+      phase: "redirect",
+      reason: "the server answered with a redirect, which is never followed; nothing was sent again"
+    })
   }
   const where = phase === "request" && isConnectFailure(cause) ? "connect" : phase
-  return new Unstamped((stamp) =>
-    new TransportError({ ...stamp.common, phase: where, reason: stamp.scrub(describe(cause)) })
-  )
+  return new TransportError({ ...stamp.common, phase: where, reason: stamp.scrub(describe(cause)) })
 }
