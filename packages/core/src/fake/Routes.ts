@@ -427,20 +427,6 @@ export const answer = (
       return state.jwt.exchange(request, now)
     case "jwtKeys":
       return state.jwt.published()
-    default:
-      return answerNow(state, config, route, request, path, now)
-  }
-}
-
-const answerNow = (
-  state: FakeState,
-  config: FakeConfig,
-  route: Exclude<Route, "getPin" | "linkPin" | "registerKey" | "jwtNonce" | "exchangeJwt" | "jwtKeys">,
-  request: FakeRequest,
-  path: string,
-  now: number
-): FakeResponse => {
-  switch (route) {
     case "createPin":
       return createPin(state, request, now)
     case "resources":
