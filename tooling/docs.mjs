@@ -22,6 +22,10 @@ const env = {
 }
 const run = (command, args, cwd) => execFileSync(command, args, { cwd, env, stdio: ["ignore", "inherit", "inherit"] })
 
+// docgen reads the signatures with its own TypeScript, which resolves
+// @effect-plex/core to its build: a type from it would read `any` without one.
+run(process.execPath, [path.join(root, "packages", "client", "scripts", "build.mjs")], path.join(root, "packages", "core"))
+
 for (const name of packages) {
   const dir = path.join(root, "packages", name)
   const generated = path.join(dir, "docs")
