@@ -24,7 +24,11 @@ const run = (command, args, cwd) => execFileSync(command, args, { cwd, env, stdi
 
 // docgen reads the signatures with its own TypeScript, which resolves
 // @effect-plex/core to its build: a type from it would read `any` without one.
-run(process.execPath, [path.join(root, "packages", "client", "scripts", "build.mjs")], path.join(root, "packages", "core"))
+run(
+  process.execPath,
+  [path.join(root, "packages", "client", "scripts", "build.mjs")],
+  path.join(root, "packages", "core")
+)
 
 for (const name of packages) {
   const dir = path.join(root, "packages", name)
