@@ -79,7 +79,7 @@ export class Service extends Schema.Class<Service>(id("Service"))({
  */
 export class Subscription extends Schema.Class<Subscription>(id("Subscription"))({
   active: boolWithDefault(false),
-  subscribedAt: optionalOption(Schema.String),
+  subscribedAt: optionalOption(Timestamp),
   status: optionalOption(openStringEnum("Inactive", "Active")),
   paymentService: optionalOption(Schema.String),
   plan: optionalOption(Schema.String),
@@ -106,7 +106,7 @@ export class SubscriptionRecord extends Schema.Class<SubscriptionRecord>(id("Sub
   active: optionalOption(BoolLike),
   status: optionalOption(Schema.String),
   plan: optionalOption(Schema.String),
-  subscribedAt: optionalOption(Schema.String),
+  subscribedAt: optionalOption(Timestamp),
   paymentService: optionalOption(Schema.String),
   features: listOf(Schema.String)
 }) {}

@@ -339,6 +339,22 @@ describe("timestamps, in every form Plex writes them", () => {
     }
   })
 
+  it("a subscription's subscribedAt, as ISO text or as an epoch number, is a DateTime", () => {
+    for (const value of ["2023-09-19T00:00:00Z", 1695081600, "2023-09-19 00:00:00 UTC"]) {
+      const account = Schema.decodeUnknownSync(UserPlexAccount)({
+        id: 1,
+        uuid: "0123456789abcdef",
+        authToken: "tok",
+        subscription: { active: true, subscribedAt: value },
+        subscriptions: [{ id: 1, subscribedAt: value }]
+      })
+      const iso = (o: Option.Option<DateTime.Utc>) => Option.map(o, DateTime.formatIso)
+      const subscribedAt = Option.flatMap(account.subscription, (subscription) => subscription.subscribedAt)
+      assert.deepStrictEqual(iso(subscribedAt), Option.some("2023-09-19T00:00:00.000Z"))
+      assert.deepStrictEqual(iso(account.subscriptions[0]!.subscribedAt), Option.some("2023-09-19T00:00:00.000Z"))
+    }
+  })
+
   it.effect("a PIN whose only expiry is Plex's XML text is bounded by it", () =>
     Effect.gen(function*() {
       const pin = { id: 7, code: "abcd", clientIdentifier: credentials.clientIdentifier }
