@@ -12,19 +12,26 @@ import * as Option from "effect/Option"
 import * as Predicate from "effect/Predicate"
 import * as Cli from "./Cli.js"
 import { oneLine } from "./ErrorReport.js"
-import { visible, visibleLines } from "./SafeText.js"
+import { json, visible, visibleLines } from "./SafeText.js"
 import { Stdio } from "./Stdio.js"
 import { unknownCommand } from "./Suggest.js"
 
 /** Exit code of a command interrupted without a signal the binary saw (shells use 128 + SIGINT). */
 export const interruptedExitCode = 130
 
-const report = (cause: Cause.Cause<unknown>, verbose: boolean): Effect.Effect<number, never, Stdio> => {
+const report = (
+  cause: Cause.Cause<unknown>,
+  verbose: boolean,
+  asJson: boolean
+): Effect.Effect<number, never, Stdio> => {
   const failure = Cause.failureOption(cause)
   // @effect/cli has printed what was wrong with the usage already.
   if (Option.isSome(failure) && ValidationError.isValidationError(failure.value)) return Effect.succeed(2)
   if (Option.isSome(failure) && Predicate.isTagged(failure.value, "UsageError")) {
-    return Effect.as(Console.error(`effect-plex: ${oneLine(cause)}`), 2)
+    return Console.error(`effect-plex: ${oneLine(cause)}`).pipe(
+      Effect.zipRight(asJson ? Console.log(json({ error: errorDocument(cause) })) : Effect.void),
+      Effect.as(2)
+    )
   }
   // Ctrl-C at a terminal prompt, which reads keys raw, so no signal comes.
   if (Option.isSome(failure) && Predicate.isTagged(failure.value, "QuitException")) {
@@ -32,8 +39,21 @@ const report = (cause: Cause.Cause<unknown>, verbose: boolean): Effect.Effect<nu
   }
   return Console.error(`effect-plex: ${oneLine(cause)}`).pipe(
     Effect.zipRight(verbose ? Console.error(visibleLines(Cause.pretty(cause))) : Effect.void),
+    Effect.zipRight(asJson ? Console.log(json({ error: errorDocument(cause) })) : Effect.void),
     Effect.as(Cause.isInterruptedOnly(cause) ? interruptedExitCode : 1)
   )
+}
+
+// With --json, stdout holds one document on failure too: the error's tag
+// and the same line as stderr, for a script that reads only stdout.
+const errorDocument = (cause: Cause.Cause<unknown>) => {
+  const failure = Cause.failureOption(cause)
+  const tag = Option.isSome(failure) && Predicate.hasProperty(failure.value, "_tag")
+    ? String(failure.value._tag)
+    : Cause.isInterruptedOnly(cause)
+    ? "Interrupted"
+    : "Defect"
+  return { tag, message: oneLine(cause) }
 }
 
 /**
@@ -48,9 +68,10 @@ export const main = (argv: ReadonlyArray<string>) => {
     : undefined
   if (unknown !== undefined) return Effect.as(Console.error(`effect-plex: ${visible(unknown)}`), 2)
   const verbose = argv.includes("--verbose")
+  const asJson = argv.includes("--json")
   return Cli.run(argv).pipe(
     Effect.as(0),
     Effect.ensuring(Effect.flatMap(Stdio, (stdio) => stdio.close)),
-    Effect.catchAllCause((cause) => report(cause, verbose))
+    Effect.catchAllCause((cause) => report(cause, verbose, asJson))
   )
 }

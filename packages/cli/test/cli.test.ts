@@ -226,6 +226,18 @@ describe("effect-plex CLI", () => {
     60_000
   )
 
+  it.live("with --json, a failure is one JSON document on stdout too, beside the line on stderr", () =>
+    Effect.gen(function*() {
+      const run = yield* cli(["whoami", "--json"], { home: freshHome() })
+      assert.strictEqual(run.code, 1)
+      assert.strictEqual(run.stdout.trim().split("\n").length, 1)
+      const document = JSON.parse(run.stdout) as { error: { tag: string; message: string } }
+      assert.strictEqual(document.error.tag, "NotSignedIn")
+      assert.strictEqual(`effect-plex: ${document.error.message}`, run.stderr.trim())
+      const plain = yield* cli(["whoami"], { home: freshHome() })
+      assert.strictEqual(plain.stdout, "")
+    }))
+
   it.live("demo --json prints exactly one JSON document", () =>
     Effect.gen(function*() {
       const run = yield* cli(["demo", "--json"], { home: freshHome() })
