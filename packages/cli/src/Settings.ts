@@ -65,14 +65,11 @@ export const resolve = (flags: Flags, fakeWhenUnconfigured: boolean) =>
       Config.option(Config.nonEmptyString("PLEX_CLIENT_IDENTIFIER")),
       layered(flags, saved)
     )
-    // One identifier per installation, kept, so Plex sees one device rather
-    // than a "new device" on every run.
-    const clientIdentifier = Option.isSome(given)
-      ? given.value
-      : (yield* ClientIdentity.make()).clientIdentifier
+    // Read once with a stand-in identifier, to learn whether a Plex is configured at all.
+    const standIn = Option.getOrElse(given, () => "effect-plex-cli")
     const credentials = yield* Effect.withConfigProvider(
       PlexCredentials.config,
-      layered({ ...flags, clientId: Option.some(clientIdentifier) }, saved)
+      layered({ ...flags, clientId: Option.some(standIn) }, saved)
     )
     const fromEnvironment = yield* Effect.withConfigProvider(
       Config.option(Config.nonEmptyString("PLEX_TOKEN")),
@@ -81,5 +78,13 @@ export const resolve = (flags: Flags, fakeWhenUnconfigured: boolean) =>
     const jwt = Option.isNone(fromEnvironment) ? Option.fromNullable(saved.jwt) : Option.none()
     const configured = credentials.token !== undefined || Option.isSome(jwt) || credentials.serverUrl !== undefined ||
       credentials.plexTvUrl !== undefined
-    return { useFake: flags.fake || (fakeWhenUnconfigured && !configured), credentials, jwt } satisfies Settings
+    const useFake = flags.fake || (fakeWhenUnconfigured && !configured)
+    // One identifier per installation, kept, so Plex sees one device rather
+    // than a "new device" on every run. The embedded fake needs none kept.
+    const clientIdentifier = Option.isSome(given)
+      ? given.value
+      : useFake
+      ? crypto.randomUUID()
+      : (yield* ClientIdentity.make()).clientIdentifier
+    return { useFake, credentials: { ...credentials, clientIdentifier }, jwt } satisfies Settings
   })

@@ -238,13 +238,15 @@ describe("effect-plex CLI", () => {
       assert.strictEqual(plain.stdout, "")
     }))
 
-  it.live("demo --json prints exactly one JSON document", () =>
+  it.live("demo --json prints exactly one JSON document, and on the fake writes nothing under HOME", () =>
     Effect.gen(function*() {
-      const run = yield* cli(["demo", "--json"], { home: freshHome() })
+      const home = freshHome()
+      const run = yield* cli(["demo", "--json"], { home })
       assert.strictEqual(run.code, 0, run.stderr)
       const document = JSON.parse(run.stdout)
       assert.strictEqual(document.steps.length, 4)
       assert.strictEqual(run.stdout.trim().split("\n").length, 1)
+      assert.deepStrictEqual(fs.readdirSync(home, { recursive: true }), [])
     }))
 
   it.live(
