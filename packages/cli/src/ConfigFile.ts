@@ -8,9 +8,11 @@ import { PlexJwt } from "@effect-plex/client/Jwt"
 import * as KeptFile from "@effect-plex/client/KeptFile"
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as Path from "@effect/platform/Path"
+import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
+import { visible } from "./SafeText.js"
 
 export class SavedSettings extends Schema.Class<SavedSettings>("SavedSettings")({
   /** When absent, the ClientIdentity file supplies it. */
@@ -55,9 +57,18 @@ export const load = Effect.gen(function*() {
   const file = yield* configFile
   const kept = yield* KeptFile.read(file, { maxBytes }).pipe(Effect.mapError(failed(file)))
   if (Option.isNone(kept)) return new SavedSettings({})
-  return yield* Schema.decodeUnknown(SettingsJson)(kept.value.text).pipe(
+  const settings = yield* Schema.decodeUnknown(SettingsJson)(kept.value.text).pipe(
     Effect.mapError(() => new ConfigFileError({ file, reason: "is not valid effect-plex settings JSON" }))
   )
+  // A token in a file others can read is used, as before, but not in silence.
+  const exposed = (kept.value.mode & 0o077) !== 0
+  if (exposed && (settings.token !== undefined || settings.jwt !== undefined)) {
+    const mode = (kept.value.mode & 0o777).toString(8).padStart(4, "0")
+    yield* Console.error(
+      visible(`Warning: ${file} holds a token and other users may read it (mode ${mode}): chmod 600 it`)
+    )
+  }
+  return settings
 })
 
 /**

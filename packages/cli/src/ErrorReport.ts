@@ -42,6 +42,8 @@ const hints: Record<string, (error: any) => string> = {
   NoInput: (e) =>
     e.tooLong === true
       ? e.message
+      : e.whole === true
+      ? `${e.message}: standard input was empty; pipe the ${e.what} into it`
       : e.what === "password"
       ? `${e.message}: pipe it with --password-stdin, or run in a terminal`
       : `${e.message}: run in a terminal`

@@ -11,7 +11,12 @@ import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import { Stdio } from "./Stdio.js"
 
-export class NoInput extends Data.TaggedError("NoInput")<{ readonly what: string; readonly tooLong?: boolean }> {
+export class NoInput extends Data.TaggedError("NoInput")<{
+  readonly what: string
+  readonly tooLong?: boolean
+  /** Read as all of stdin (`--password-stdin`, `--pin-stdin`), not at a prompt. */
+  readonly whole?: boolean
+}> {
   override get message() {
     return this.tooLong === true
       ? `the ${this.what} on standard input is longer than 64 KiB; nothing more was read`
@@ -40,13 +45,13 @@ export const secretFromStdin = (what: string): Effect.Effect<Redacted.Redacted<s
     while (true) {
       const line = yield* stdio.nextLine
       if (!("text" in line)) {
-        if (line.end === "too long") return yield* new NoInput({ what, tooLong: true })
+        if (line.end === "too long") return yield* new NoInput({ what, tooLong: true, whole: true })
         break
       }
       lines.push(line.text)
     }
     const text = lines.join("\n")
-    return text.length === 0 ? yield* new NoInput({ what }) : Redacted.make(text)
+    return text.length === 0 ? yield* new NoInput({ what, whole: true }) : Redacted.make(text)
   })
 
 type Asked<A> = Effect.Effect<A, NoInput | Terminal.QuitException, Prompt.Prompt.Environment | Stdio>

@@ -377,6 +377,12 @@ describe("effect-plex CLI", () => {
         const empty = yield* cli(["signin", "--login", "demo"], { home: freshHome(), input: "", env })
         assert.strictEqual(empty.code, 1)
         assert.include(empty.stderr, "--password-stdin")
+        const emptyStdin = yield* cli(["signin", "--login", "demo", "--password-stdin"], { home: freshHome(), env })
+        assert.strictEqual(emptyStdin.code, 1)
+        assert.strictEqual(
+          emptyStdin.stderr.trim(),
+          "effect-plex: no password given, and standard input has ended: standard input was empty; pipe the password into it"
+        )
         const noLogin = yield* cli(["signin", "--password-stdin", "--save"], { home: freshHome(), input: "pw\n", env })
         assert.strictEqual(noLogin.code, 2)
         assert.strictEqual(
@@ -613,6 +619,23 @@ describe("effect-plex CLI", () => {
       }),
     30_000
   )
+
+  it.scopedLive("a saved token in a config file others can read is used, with a warning to chmod it", () =>
+    Effect.gen(function*() {
+      const fake = yield* PlexFake.serve()
+      const home = freshHome()
+      const token = Redacted.value(yield* fake.issueToken("demo"))
+      fs.mkdirSync(path.dirname(configPath(home)), { recursive: true, mode: 0o700 })
+      fs.writeFileSync(configPath(home), JSON.stringify({ token, clientIdentifier: "cli-tests" }))
+      fs.chmodSync(configPath(home), 0o644)
+      const run = yield* cli(["whoami"], { home, env: against(fake) })
+      assert.strictEqual(run.code, 0, run.stderr)
+      assert.include(run.stderr, `Warning: ${configPath(home)} holds a token and other users may read it (mode 0644)`)
+      assert.notInclude(run.stdout + run.stderr, token)
+      fs.chmodSync(configPath(home), 0o600)
+      const quiet = yield* cli(["whoami"], { home, env: against(fake) })
+      assert.notInclude(quiet.stderr, "Warning")
+    }))
 
   it.scopedLive(
     "demo against a configured Plex runs whoami, transient-token and source-info, without the fake's notice",
